@@ -1,0 +1,65 @@
+# campuseval: `make run` serves the product, `make test` runs the whole suite.
+# A fresh machine needs only Python 3.11+, Node 20+ and make; everything else installs here.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+CONSTRAINTS := requirements/constraints.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest bench assets install clean
+
+run: $(VENV)/.installed assets
+	@mkdir -p var
+	$(VENV)/bin/campuseval migrate --noinput
+	$(VENV)/bin/campuseval load_rubrics
+	@echo ""
+	@echo "campuseval: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo ""
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-test assets lint typecheck pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+typecheck: $(VENV)/.installed-test
+	$(VENV)/bin/mypy campuseval
+
+# The suite runs on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL names one.
+pytest: $(VENV)/.installed-test assets
+	env -u TEST_DATABASE_URL CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest -m "not sqlite_only" ; \
+	fi
+
+bench: $(VENV)/.installed
+	$(PY) bench/bench_scoring.py
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed" or 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.in $(CONSTRAINTS)
+	$(PIP) install -q -c $(CONSTRAINTS) -r requirements/test.in
+	@touch $@
+
+assets: campuseval/static/vendor/.done
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+campuseval/static/vendor/.done: node_modules/.package-lock.json scripts/vendor-assets.mjs
+	node scripts/vendor-assets.mjs
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules campuseval/static/vendor var/static

@@ -1,0 +1,32 @@
+"""The scoring engine: pure Python (plus numpy for batches), no Django.
+
+Give it a :class:`Rubric` and schools' indicator scores, clause judgements and facts; get
+back totals with caps, ★/▲ met and missed, the tier, fact-check warnings and the way to the
+next tier.
+"""
+
+from __future__ import annotations
+
+from .batch import compile_rubric, score_arrays, score_schools
+from .model import Area, Check, Indicator, Rubric, SubArea, Tier
+from .plan import next_tier_plan
+from .scoring import FactWarning, Plan, SchoolInput, SchoolResult, Step, score_school
+
+__all__ = [
+    "Area",
+    "Check",
+    "FactWarning",
+    "Indicator",
+    "Plan",
+    "Rubric",
+    "SchoolInput",
+    "SchoolResult",
+    "Step",
+    "SubArea",
+    "Tier",
+    "compile_rubric",
+    "next_tier_plan",
+    "score_arrays",
+    "score_school",
+    "score_schools",
+]
