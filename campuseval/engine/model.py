@@ -95,4 +95,6 @@ class Rubric:
         return len(names) - names.index(name)
 
     def tier_by_rank(self, rank: int) -> Tier | None:
-        return None if rank == 0 else self.tiers[len(self.tiers) - rank]
+        if not 0 < rank <= len(self.tiers):
+            return None
+        return self.tiers[len(self.tiers) - rank]
