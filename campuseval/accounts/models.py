@@ -1,0 +1,111 @@
+"""Users and the roles they hold in places (a user may hold several)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from campuseval.regions.models import Region, School
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码",
+        default=False,
+        help_text="导入或由管理员创建的账号在首次登录时必须修改密码。",
+    )
+    otp_required = models.BooleanField(
+        "须两步验证", default=False, help_text="开启后，登录时须输入动态验证码（TOTP）。"
+    )
+    home_county = models.ForeignKey(
+        Region,
+        verbose_name="所在县（市、区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="评估专家不得评审本县（市、区）的学校。",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账号"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", "平台管理员"
+    CITY_ADMIN = "city_admin", "市级管理员"
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    SCHOOL_USER = "school_user", "学校用户"
+    EXPERT = "expert", "评估专家"
+    OBSERVER = "observer", "观察员"
+
+
+# Where each role is held: the level of its region, or a school.
+ROLE_PLACE = {
+    Role.PLATFORM_ADMIN: None,
+    Role.CITY_ADMIN: Region.Level.CITY,
+    Role.COUNTY_ADMIN: Region.Level.COUNTY,
+    Role.SCHOOL_USER: "school",
+    Role.EXPERT: Region.Level.CITY,
+    Role.OBSERVER: "region",
+}
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        School, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色"
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "school"],
+                name="one_role_per_place",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.place_name}"
+
+    @property
+    def place_name(self) -> str:
+        if self.school_id:
+            return str(self.school)
+        if self.region_id:
+            return str(self.region)
+        return "全平台"
+
+    def clean(self) -> None:
+        place = ROLE_PLACE[Role(self.role)]
+        if place is None:
+            if self.region_id or self.school_id:
+                raise ValidationError("平台管理员不限定区域或学校")
+        elif place == "school":
+            if not self.school_id or self.region_id:
+                raise ValidationError({"school": "学校用户须指定一所学校（且不指定区域）"})
+        elif place == "region":
+            if not self.region_id or self.school_id:
+                raise ValidationError({"region": "观察员须指定一个区域"})
+        else:
+            if not self.region_id or self.school_id:
+                raise ValidationError({"region": f"{self.get_role_display()}须指定一个区域"})
+            if self.region.level != place:
+                raise ValidationError(
+                    {"region": f"{self.get_role_display()}的区域应为{Region.Level(place).label}级"}
+                )

@@ -1,0 +1,25 @@
+"""`campuseval audit verify`: check the audit trail's hash chain; exit 1 on any problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from campuseval.audit.services import verify_chain
+
+
+class Command(BaseCommand):
+    help = "审计日志：verify 校验哈希链，发现被改动或删除的记录时以非零状态退出。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("verify", help="校验审计日志的哈希链")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count, problems = verify_chain()
+        for p in problems:
+            self.stderr.write(f"error: {p.message}")
+        if problems:
+            raise CommandError(f"审计日志校验失败：{len(problems)} 处问题（共 {count} 条记录）")
+        self.stdout.write(f"ok: {count} 条审计记录，哈希链完整")

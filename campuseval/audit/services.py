@@ -1,0 +1,180 @@
+"""Append to the audit trail, and verify its hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import Actor, current_actor
+from .models import AuditChainHead, AuditRecord
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The instance's concrete field values, JSON-safe, for before/after."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields if f.attname != "password"]
+    return {name: _jsonable(getattr(instance, name)) for name in names}
+
+
+def _canonical(record: AuditRecord) -> bytes:
+    body = {
+        "seq": record.seq,
+        "at": record.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": record.actor_id,
+        "actor_name": record.actor_name,
+        "ip": record.ip,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "object_repr": record.object_repr,
+        "region_code": record.region_code,
+        "before": record.before,
+        "after": record.after,
+        "prev_hash": record.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(record: AuditRecord) -> str:
+    return hashlib.sha256(_canonical(record)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    action: str
+    object_type: str
+    object_id: str = ""
+    object_repr: str = ""
+    region_code: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def entry_for(
+    action: str,
+    instance: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    region_code: str = "",
+) -> Entry:
+    return Entry(
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        region_code=region_code,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None) -> list[AuditRecord]:
+    """Append entries to the chain, in order, under a lock on the chain head."""
+    if not entries:
+        return []
+    actor = actor or current_actor()
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    now = timezone.now()
+    records = []
+    prev, seq = head.hash, head.seq
+    for e in entries:
+        seq += 1
+        record = AuditRecord(
+            seq=seq,
+            at=now,
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            ip=actor.ip,
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            object_repr=e.object_repr,
+            region_code=e.region_code,
+            before=_normalise(e.before),
+            after=_normalise(e.after),
+            prev_hash=prev,
+        )
+        record.hash = compute_hash(record)
+        prev = record.hash
+        records.append(record)
+    AuditRecord.objects.bulk_create(records, batch_size=1000)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return records
+
+
+def _normalise(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Round-trip through JSON so that what we hash is exactly what the database returns.
+    return None if data is None else json.loads(json.dumps(data, default=_jsonable, ensure_ascii=False))
+
+
+def audit_log(
+    action: str,
+    instance: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    region_code: str = "",
+) -> AuditRecord:
+    entry = entry_for(action, instance, before=before, after=after, region_code=region_code)
+    return audit_append([entry])[0]
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, for an update record."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    message: str
+
+
+def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
+    """Check every record's hash and link; return (records checked, problems)."""
+    problems: list[ChainProblem] = []
+    expected_seq, prev = 1, GENESIS
+    count = 0
+    last_seq = 0
+    for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=batch_size):
+        count += 1
+        if record.seq != expected_seq:
+            problems.append(
+                ChainProblem(expected_seq, f"记录 #{expected_seq}–#{record.seq - 1} 缺失（已被删除）")
+            )
+        elif record.prev_hash != prev:
+            problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 与前一条记录的链接不符"))
+        if compute_hash(record) != record.hash:
+            problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 的内容已被改动（哈希不符）"))
+        expected_seq, prev, last_seq = record.seq + 1, record.hash, record.seq
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != last_seq:
+        problems.append(
+            ChainProblem(last_seq + 1, f"链尾记录 #{last_seq + 1}–#{head.seq} 缺失（已被删除）")
+        )
+    elif head is not None and head.hash != prev:
+        problems.append(ChainProblem(last_seq, f"记录 #{last_seq} 与链头不符"))
+    return count, problems
