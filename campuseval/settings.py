@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "campuseval.accounts",
     "campuseval.audit",
     "campuseval.rubrics",
+    "campuseval.campaigns",
+    "campuseval.evidence",
+    "campuseval.notifications",
+    "campuseval.demo",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +203,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campuseval@localhost")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 MEDIA_ROOT = VAR_DIR / "media"  # uploads: outside the static folders, served only by views
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

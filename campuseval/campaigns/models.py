@@ -1,0 +1,259 @@
+"""The yearly campaign: applications, scores at every level, expert assignments, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from campuseval.regions.models import Region, School
+from campuseval.rubrics.models import Rubric
+
+
+class Stage(models.TextChoices):
+    NOT_OPEN = "not_open", "未开始"
+    APPLICATION = "application", "申报与自评"
+    COUNTY_REVIEW = "county_review", "县级初评"
+    CITY_REVIEW = "city_review", "市级终评"
+    DECISION = "decision", "认定与公布"
+    PUBLISHED = "published", "已公布"
+
+
+class Campaign(models.Model):
+    class Combine(models.TextChoices):
+        MEAN = "mean", "平均分"
+        TRIMMED = "trimmed_mean", "去掉最高分和最低分后的平均分（5 位及以上专家时）"
+
+    city = models.ForeignKey(
+        Region, verbose_name="城市", on_delete=models.PROTECT, related_name="campaigns",
+        limit_choices_to={"level": Region.Level.CITY},
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("名称", max_length=100)
+    rubric = models.ForeignKey(
+        Rubric, verbose_name="评估标准（版本）", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    opens_at = models.DateTimeField("开始时间")
+    application_deadline = models.DateTimeField("申报与自评截止")
+    county_review_deadline = models.DateTimeField("县级初评截止")
+    city_review_deadline = models.DateTimeField("市级终评截止")
+    publication_deadline = models.DateTimeField("公布截止")
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    cap_at_applied_tier = models.BooleanField("认定等级不超过申报类型", default=True)
+    experts_per_application = models.PositiveSmallIntegerField(
+        "每份申报的专家数", default=2, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    combine = models.CharField("专家评分合成方式", max_length=20, choices=Combine.choices, default=Combine.MEAN)
+    gap_share = models.DecimalField(
+        "分差提示阈值（占该指标分值的比例）", max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+    )
+    quota_total = models.PositiveIntegerField("每县推荐总数上限", null=True, blank=True)
+    quota_per_tier = models.JSONField("每县各等级推荐上限", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "city"]
+        verbose_name = verbose_name_plural = "年度创建"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year", "name"], name="one_campaign_name_per_city_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        order = [
+            ("opens_at", self.opens_at),
+            ("application_deadline", self.application_deadline),
+            ("county_review_deadline", self.county_review_deadline),
+            ("city_review_deadline", self.city_review_deadline),
+            ("publication_deadline", self.publication_deadline),
+        ]
+        for (name_a, a), (name_b, b) in zip(order, order[1:], strict=False):
+            if a and b and b <= a:
+                label_a = self._meta.get_field(name_a).verbose_name
+                raise ValidationError({name_b: f"须晚于“{label_a}”"})
+        if self.city_id and self.city.level != Region.Level.CITY:
+            raise ValidationError({"city": "年度创建须属于一个城市"})
+        if self.rubric_id:
+            tiers = {t.name for t in self.rubric.engine_rubric().tiers}
+            unknown = set(self.quota_per_tier or {}) - tiers
+            if unknown:
+                raise ValidationError({"quota_per_tier": f"评估标准中没有这些等级：{'、'.join(sorted(unknown))}"})
+
+    def stage_at(self, now: dt.datetime) -> Stage:
+        if self.published_at is not None:
+            return Stage.PUBLISHED
+        if now < self.opens_at:
+            return Stage.NOT_OPEN
+        if now <= self.application_deadline:
+            return Stage.APPLICATION
+        if now <= self.county_review_deadline:
+            return Stage.COUNTY_REVIEW
+        if now <= self.city_review_deadline:
+            return Stage.CITY_REVIEW
+        return Stage.DECISION
+
+    def deadline_of(self, stage: str) -> dt.datetime:
+        return {
+            Stage.APPLICATION: self.application_deadline,
+            Stage.COUNTY_REVIEW: self.county_review_deadline,
+            Stage.CITY_REVIEW: self.city_review_deadline,
+            Stage.DECISION: self.publication_deadline,
+        }[Stage(stage)]
+
+    @property
+    def tier_names(self) -> list[str]:
+        return [t.name for t in self.rubric.engine_rubric().tiers]
+
+
+class Reopening(models.Model):
+    """A city administrator reopens one stage for one school past its deadline, with a reason."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reopenings")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
+    until = models.DateTimeField("延长至")
+    reason = models.TextField("理由")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "重新开放"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+    RECOMMENDED = "recommended", "已推荐"
+    NOT_RECOMMENDED = "not_recommended", "未推荐"
+    UNDER_REVIEW = "under_review", "市级评审中"
+    DECIDED = "decided", "已认定"
+    PUBLISHED = "published", "已公布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Application(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    applied_tier = models.CharField("申报类型", max_length=50, blank=True)
+    head_name = models.CharField("负责人", max_length=50, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    classes = models.PositiveIntegerField("班级数", null=True, blank=True)
+    students = models.PositiveIntegerField("学生人数", null=True, blank=True)
+    teachers = models.PositiveIntegerField("教师数", null=True, blank=True)
+    highlights = models.TextField("亮点特色", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    county_note = models.TextField("县级意见", blank=True)
+    county_decided_at = models.DateTimeField("县级推荐时间", null=True, blank=True)
+    engine_tier = models.CharField("评分得出的等级", max_length=50, blank=True)
+    combined_total = models.DecimalField("专家合成总分", max_digits=7, decimal_places=3, null=True, blank=True)
+    decided_tier = models.CharField("认定等级", max_length=50, blank=True)
+    override_reason = models.TextField("改判理由", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField("认定时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "school__county__code", "school__code"]
+        verbose_name = verbose_name_plural = "申报"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school"], name="one_application_per_school_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.campaign}"
+
+
+class IndicatorScore(models.Model):
+    """One indicator of one application: the school's self-assessment and the county's score."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
+    code = models.CharField("指标编码", max_length=32)
+    self_score = models.DecimalField("自评得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    clause_met = models.BooleanField("条款达成", null=True, blank=True)
+    comment = models.TextField("说明", blank=True)
+    county_score = models.DecimalField("县级评分", max_digits=6, decimal_places=2, null=True, blank=True)
+    county_comment = models.TextField("县级意见", blank=True)
+    changed_after_return = models.BooleanField("退回后已修改", default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["application", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "code"], name="one_score_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.code}"
+
+
+class ExpertAssignment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    automatic = models.BooleanField("自动分配", default=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "expert"]
+        verbose_name = verbose_name_plural = "专家分配"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "expert"], name="one_assignment_per_expert")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.application}"
+
+
+class ExpertScore(models.Model):
+    assignment = models.ForeignKey(ExpertAssignment, on_delete=models.CASCADE, related_name="scores")
+    code = models.CharField("指标编码", max_length=32)
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    clause_met = models.BooleanField("条款达成", null=True, blank=True)
+    comment = models.TextField("意见", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assignment", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "code"], name="one_expert_score_per_indicator")
+        ]
+
+
+class ApplicationEvent(models.Model):
+    """The application's history of states, visible to the school and the reviewers."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

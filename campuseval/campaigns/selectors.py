@@ -1,0 +1,109 @@
+"""Reads of the campaign: the engine's results at each level, combined expert scores, gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from campuseval.engine import SchoolInput, SchoolResult, score_school
+from campuseval.engine.facts import FactValue
+
+from .models import Application, Campaign, ExpertScore, IndicatorScore
+from .services import latest_facts
+
+
+def school_facts(application: Application) -> dict[str, FactValue]:
+    facts = latest_facts(application.school, application.campaign.year)
+    if facts is None:
+        return {"stage": application.school.stage}
+    return facts.as_engine_facts()
+
+
+def _result(application: Application, scores: dict[str, float], clauses: dict[str, bool]) -> SchoolResult:
+    campaign = application.campaign
+    applied = application.applied_tier if campaign.cap_at_applied_tier and application.applied_tier else None
+    return score_school(
+        campaign.rubric.engine_rubric(),
+        SchoolInput(
+            school=application.school.code,
+            scores=scores,
+            clauses=clauses,
+            facts=school_facts(application),
+            applied_tier=applied,
+        ),
+    )
+
+
+def self_result(application: Application, rows: list[IndicatorScore] | None = None) -> SchoolResult:
+    """What the school's own scores give: totals, tier, missed ★/▲, checks, the way up."""
+    rows = rows if rows is not None else list(application.scores.all())
+    return _result(
+        application,
+        {r.code: float(r.self_score) for r in rows if r.self_score is not None},
+        {r.code: bool(r.clause_met) for r in rows if r.clause_met is not None},
+    )
+
+
+def county_result(application: Application) -> SchoolResult | None:
+    rows = [r for r in application.scores.all() if r.county_score is not None]
+    if not rows:
+        return None
+    return _result(application, {r.code: float(r.county_score) for r in rows if r.county_score is not None}, {
+        r.code: bool(r.clause_met) for r in application.scores.all() if r.clause_met is not None
+    })
+
+
+@dataclass
+class Combined:
+    code: str
+    value: float
+    scores: list[float]
+    clause_votes: list[bool]
+    gap: float
+    flagged: bool
+
+
+@dataclass
+class CombinedResult:
+    result: SchoolResult
+    indicators: dict[str, Combined] = field(default_factory=dict)
+    experts: int = 0
+
+    @property
+    def flagged(self) -> list[Combined]:
+        return [c for c in self.indicators.values() if c.flagged]
+
+
+def combine_scores(values: list[float], method: str) -> float:
+    """Mean, or with 5 or more experts (trimmed_mean) the mean without the highest and lowest."""
+    if method == Campaign.Combine.TRIMMED and len(values) >= 5:
+        values = sorted(values)[1:-1]
+    return sum(values) / len(values)
+
+
+def combined_result(application: Application) -> CombinedResult | None:
+    """The experts' submitted scores combined as the campaign says; None before any submit."""
+    campaign = application.campaign
+    rubric = campaign.rubric.engine_rubric()
+    rows = list(
+        ExpertScore.objects.filter(assignment__application=application, assignment__submitted_at__isnull=False)
+    )
+    experts = application.assignments.filter(submitted_at__isnull=False).count()
+    if experts == 0:
+        return None
+    by_code: dict[str, list[ExpertScore]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    indicators: dict[str, Combined] = {}
+    for ind in rubric.indicators:
+        got = by_code.get(ind.code, [])
+        values = [float(r.score) for r in got if r.score is not None]
+        votes = [bool(r.clause_met) for r in got if r.clause_met is not None]
+        value = combine_scores(values, campaign.combine) if values else 0.0
+        gap = max(values) - min(values) if len(values) > 1 else 0.0
+        threshold = float(campaign.gap_share * Decimal(str(ind.points)))
+        indicators[ind.code] = Combined(ind.code, value, values, votes, gap, len(values) > 1 and gap >= threshold)
+    # A clause counts as met when more than half of the experts judged it met.
+    clauses = {c.code: sum(c.clause_votes) * 2 > len(c.clause_votes) for c in indicators.values() if c.clause_votes}
+    result = _result(application, {c.code: c.value for c in indicators.values()}, clauses)
+    return CombinedResult(result=result, indicators=indicators, experts=experts)
