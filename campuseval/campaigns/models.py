@@ -130,6 +130,9 @@ class Reopening(models.Model):
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "重新开放"
 
+    def __str__(self) -> str:
+        return f"{self.school} {self.get_stage_display()} → {self.until:%Y-%m-%d %H:%M}"
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -244,6 +247,9 @@ class ExpertScore(models.Model):
             models.UniqueConstraint(fields=["assignment", "code"], name="one_expert_score_per_indicator")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.code}"
+
 
 class ApplicationEvent(models.Model):
     """The application's history of states, visible to the school and the reviewers."""
@@ -257,3 +263,6 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.from_status}→{self.to_status}"

@@ -59,3 +59,6 @@ class EvidenceLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evidence", "application", "code"], name="one_link_per_indicator")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} → {self.code}"
