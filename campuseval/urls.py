@@ -6,5 +6,6 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("campuseval.accounts.urls")),
+    path("campaigns/", include("campuseval.campaigns.urls")),
     path("", include("campuseval.rubrics.urls")),
 ]
