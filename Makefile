@@ -9,7 +9,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench assets install clean
+.PHONY: run test lint typecheck pytest bench assets install clean browser
 
 run: $(VENV)/.installed assets
 	@mkdir -p var
@@ -20,7 +20,11 @@ run: $(VENV)/.installed assets
 	@echo ""
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-test assets lint typecheck pytest
+test: $(VENV)/.installed-test assets browser lint typecheck pytest
+
+# Debian's chromium for the browser tests (installed when missing and allowed; see the script).
+browser:
+	@scripts/ensure-chromium.sh
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
