@@ -72,12 +72,23 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "角色"
         ordering = ["user", "role"]
+        # Partial indexes rather than nulls_distinct, which SQLite does not support.
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region", "school"],
-                name="one_role_per_place",
-                nulls_distinct=False,
-            )
+                fields=["user", "role", "region"],
+                condition=models.Q(region__isnull=False),
+                name="one_role_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=models.Q(school__isnull=False),
+                name="one_role_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(region__isnull=True, school__isnull=True),
+                name="one_role_without_place",
+            ),
         ]
 
     def __str__(self) -> str:
