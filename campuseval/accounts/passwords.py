@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import string
 
 from django.core.exceptions import ValidationError
@@ -28,3 +29,16 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。"
+
+
+# No look-alikes (0/O, 1/l/I) and no quote characters: it is read off a screen and typed.
+_GROUPS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "!#$%*+-=?@")
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password with every character class, for a new account or a reset."""
+    chars = [secrets.choice(group) for group in _GROUPS]
+    alphabet = "".join(_GROUPS)
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)

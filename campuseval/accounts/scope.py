@@ -7,9 +7,11 @@ existence is not revealed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -28,7 +30,7 @@ def _assignments(user: AnyUser) -> list[RoleAssignment]:
     cached: list[RoleAssignment] | None = getattr(user, "_role_cache", None)
     if cached is None:
         cached = list(RoleAssignment.objects.filter(user=user).select_related("region", "school"))
-        user._role_cache = cached  # type: ignore[union-attr]
+        user._role_cache = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -62,7 +64,7 @@ def _region_q(prefix: str, regions: list[Region]) -> Q:
     return q
 
 
-def _places(user: AnyUser, roles: set[str]) -> list[Region]:
+def _places(user: AnyUser, roles: Collection[str]) -> list[Region]:
     return [a.region for a in _assignments(user) if a.role in roles and a.region is not None]
 
 
@@ -129,7 +131,7 @@ def get_in_scope(qs: QuerySet[M], **lookup: Any) -> M:
     """The object from a scoped queryset, or 404 whether it is missing or out of scope."""
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404("没有找到该对象，或您无权访问") from exc
 
 

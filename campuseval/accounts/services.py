@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from campuseval.audit.services import audit_log, changed, snapshot
+from campuseval.audit.services import audit_append, audit_log, changed, entry_for, snapshot
 
-from .models import RoleAssignment, User
+from .models import Role, RoleAssignment, User
+from .passwords import generate_password
 
 USER_FIELDS = [
     "username",
@@ -22,13 +26,28 @@ USER_FIELDS = [
 ]
 
 
-def _region_code(user: User) -> str:
+def region_code_of(user: User) -> str:
+    """The region of the account's first role, so that its administrators see its records."""
     first = user.roles.select_related("region", "school__county").first()
     if first is None:
         return ""
     if first.region is not None:
         return first.region.code
     return first.school.county.code if first.school is not None else ""
+
+
+def _assignment_region_code(assignment: RoleAssignment) -> str:
+    if assignment.region is not None:
+        return assignment.region.code
+    return assignment.school.county.code if assignment.school is not None else ""
+
+
+def _other_platform_admins(user: User) -> bool:
+    return (
+        RoleAssignment.objects.filter(role=Role.PLATFORM_ADMIN, user__is_active=True)
+        .exclude(user=user)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -61,6 +80,13 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, user: User, **fields: object) -> User:
+    if (
+        fields.get("is_active") is False
+        and user.is_active
+        and user.roles.filter(role=Role.PLATFORM_ADMIN).exists()
+        and not _other_platform_admins(user)
+    ):
+        raise ValidationError({"is_active": "这是唯一启用的平台管理员账号，不能停用"})
     before = snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         if name not in USER_FIELDS or name == "username":
@@ -70,7 +96,7 @@ def user_update(*, user: User, **fields: object) -> User:
     user.save(update_fields=[f.removesuffix("_id") for f in fields])
     old, new = changed(before, snapshot(user, USER_FIELDS))
     if new:
-        audit_log("update", user, before=old, after=new, region_code=_region_code(user))
+        audit_log("update", user, before=old, after=new, region_code=region_code_of(user))
     return user
 
 
@@ -86,8 +112,25 @@ def user_set_password(*, user: User, password: str, by_self: bool) -> None:
         user,
         before={"password": "（已隐藏）"},
         after={"password": "（已修改）", "must_change_password": user.must_change_password},
-        region_code=_region_code(user),
+        region_code=region_code_of(user),
     )
+
+
+@transaction.atomic
+def user_password_reset(*, user: User) -> str:
+    """Give the account a new random password, to be changed at the next log-in; return it.
+
+    The caller shows it once; it is not stored or sent anywhere.
+    """
+    password = generate_password()
+    user_set_password(user=user, password=password, by_self=False)
+    return password
+
+
+def _log_role(action: str, assignment: RoleAssignment, **change: dict[str, object]) -> None:
+    # Name the account too: "县级管理员 · 琅琊区" alone does not say whose role it is.
+    entry = entry_for(action, assignment, region_code=_assignment_region_code(assignment), **change)
+    audit_append([replace(entry, object_repr=f"{assignment.user} · {assignment}"[:200])])
 
 
 @transaction.atomic
@@ -95,24 +138,22 @@ def role_grant(
     *, user: User, role: str, region_id: int | None = None, school_id: int | None = None
 ) -> RoleAssignment:
     assignment = RoleAssignment(user=user, role=role, region_id=region_id, school_id=school_id)
+    # Checked before the constraints, whose own message ("…已存在") does not say which role.
+    place = {"region_id": region_id, "school_id": school_id}  # None matches NULL here
+    duplicate = RoleAssignment.objects.filter(user=user, role=role, **place)
+    if duplicate.exists():
+        raise ValidationError("该账号在这个区域或学校已经有这个角色")
     assignment.full_clean()
     assignment.save()
-    region_code = (
-        assignment.region.code
-        if assignment.region
-        else assignment.school.county.code
-        if assignment.school
-        else ""
-    )
-    audit_log("create", assignment, after=snapshot(assignment), region_code=region_code)
+    _log_role("create", assignment, after=snapshot(assignment))
     return assignment
 
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment) -> None:
-    before = snapshot(assignment)
-    region_code = assignment.region.code if assignment.region else ""
-    audit_log("delete", assignment, before=before, region_code=region_code)
+    if assignment.role == Role.PLATFORM_ADMIN and not _other_platform_admins(assignment.user):
+        raise ValidationError("这是唯一启用的平台管理员，不能撤销其平台管理员角色")
+    _log_role("delete", assignment, before=snapshot(assignment))
     assignment.delete()
 
 
@@ -128,4 +169,26 @@ def totp_device_confirm(*, device: TOTPDevice) -> None:
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_log("update", device.user, after={"two_factor": "已绑定身份验证器"})
+    audit_log(
+        "update",
+        device.user,
+        after={"two_factor": "已绑定身份验证器"},
+        region_code=region_code_of(device.user),
+    )
+
+
+@transaction.atomic
+def totp_device_remove(*, user: User) -> None:
+    """Unbind the user's authenticators (a lost phone, or the user turns two-factor off).
+
+    With ``otp_required`` the user binds a new one at the next log-in.
+    """
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        audit_log(
+            "update",
+            user,
+            before={"two_factor": "已绑定身份验证器"},
+            after={"two_factor": "已解除"},
+            region_code=region_code_of(user),
+        )

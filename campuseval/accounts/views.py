@@ -1,6 +1,8 @@
-"""Log-in (password, then TOTP when the account has it), log-out, password change."""
+"""Log-in (password, then TOTP when the account has it), log-out, password change, my account."""
 
 from __future__ import annotations
+
+import base64
 
 import segno
 from django.contrib import messages
@@ -10,20 +12,42 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campuseval.audit.context import Actor, acting_as, client_ip
-from campuseval.audit.services import audit_log
+from campuseval.audit.services import Entry, audit_append
 
 from . import services
-from .forms import LoginForm, PasswordChangeForm, TokenForm
+from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm, TwoFactorSetupForm
 from .models import User
 
 PENDING = "campuseval_pending_user"
 NEXT = "campuseval_next"
 MAX_TOKEN_FAILURES = 5
+
+
+def _audit_login(
+    action: str, request: HttpRequest, username: str, user: User | None, **after: str
+) -> None:
+    """Record a log-in event; the region of the account's first role lets its admins see it.
+
+    A failed attempt is anonymous: whoever typed the name is not known to be its owner.
+    """
+    acting_user = user.pk if user is not None and action != "login_failed" else None
+    actor = Actor(acting_user, username[:150], client_ip(request))
+    entry = Entry(
+        action=action,
+        object_type=User._meta.label_lower,
+        object_id=str(user.pk) if user else "",
+        object_repr=str(user) if user else username[:200],
+        region_code=services.region_code_of(user) if user else "",
+        after=after or None,
+    )
+    with acting_as(actor):
+        audit_append([entry])
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -38,8 +62,7 @@ def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None 
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)
-    with acting_as(Actor(user.pk, user.username, client_ip(request))):
-        audit_log("login", user)
+    _audit_login("login", request, user.username, user)
     if user.must_change_password:
         messages.info(request, "首次登录，请先修改密码。")
         return redirect("accounts:password_change")
@@ -56,8 +79,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         if user is None:
-            with acting_as(Actor(None, form.cleaned_data["username"][:150], client_ip(request))):
-                audit_log("login_failed", User(username=form.cleaned_data["username"][:150]))
+            username = form.cleaned_data["username"]
+            known = User.objects.filter(username=username).first()
+            locked = getattr(request, "axes_locked_out", False)
+            reason = "登录已锁定" if locked else "用户名或密码不正确"
+            _audit_login("login_failed", request, username, known, reason=reason)
             form.add_error(None, "用户名或密码不正确。连续 5 次失败后账号将锁定 15 分钟。")
         else:
             assert isinstance(user, User)
@@ -96,6 +122,7 @@ def login_token_view(request: HttpRequest) -> HttpResponse:
         request.session["token_failures"] = failures
         # Count it with the password failures, so the same lockout applies.
         user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+        _audit_login("login_failed", request, user.username, user, reason="动态验证码不正确")
         if failures >= MAX_TOKEN_FAILURES:
             request.session.pop(PENDING, None)
             messages.error(request, "动态验证码错误次数过多，请重新登录。")
@@ -103,15 +130,25 @@ def login_token_view(request: HttpRequest) -> HttpResponse:
         form.add_error("token", "动态验证码不正确或已过期")
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
-        context["qr_svg"] = segno.make(device.config_url, micro=False).svg_data_uri(scale=4)
-        context["secret"] = device.bin_key.hex()
+        context["qr_svg"] = _qr(device)
+        context["secret"] = _base32(device.bin_key)
     return render(request, "accounts/login_token.html", context)
+
+
+def _base32(key: bytes) -> str:
+    """The secret as authenticator apps take it when typed in, in groups of four."""
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _qr(device: TOTPDevice) -> str:
+    return str(segno.make(device.config_url, micro=False).svg_data_uri(scale=4))
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_log("logout", request.user)  # type: ignore[arg-type]
+    if isinstance(request.user, User):
+        _audit_login("logout", request, request.user.username, request.user)
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("accounts:login")
@@ -129,3 +166,61 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "密码已修改。")
         return redirect("/")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+
+
+def _two_factor_on(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+@login_required
+@require_GET
+def me_view(request: HttpRequest) -> HttpResponse:
+    """My account: who I am, my roles, my password and two-factor log-in."""
+    user = request.user
+    assert isinstance(user, User)
+    roles = user.roles.select_related("region", "school")
+    context = {"account": user, "roles": roles, "two_factor": _two_factor_on(user)}
+    return render(request, "accounts/me.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+    """Bind an authenticator (or replace the one bound): scan, then confirm with a code."""
+    user = request.user
+    assert isinstance(user, User)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+    form = TwoFactorSetupForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(device=device)
+            otp_login(request, device)
+            messages.success(request, "两步验证已开启：今后登录时须输入身份验证器上的动态验证码。")
+            return redirect("accounts:me")
+        form.add_error("token", "动态验证码不正确或已过期，请核对手机时间后重试")
+    context = {
+        "form": form,
+        "qr_svg": _qr(device),
+        "secret": _base32(device.bin_key),
+        "replacing": _two_factor_on(user),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_off_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if user.otp_required:
+        messages.error(request, "管理员要求您的账号使用两步验证，不能自行关闭。更换手机请重新绑定。")
+        return redirect("accounts:me")
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.totp_device_remove(user=user)
+        messages.success(request, "两步验证已关闭。")
+        return redirect("accounts:me")
+    return render(request, "accounts/two_factor_off.html", {"form": form})

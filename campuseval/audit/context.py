@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,7 +38,12 @@ def acting_as(actor: Actor) -> Iterator[None]:
 def client_ip(request: HttpRequest) -> str | None:
     # Behind the bureau's reverse proxy, set it to pass REMOTE_ADDR correctly; we do not
     # trust X-Forwarded-For, which any client can forge.
-    return request.META.get("REMOTE_ADDR") or None
+    value = request.META.get("REMOTE_ADDR") or ""
+    try:
+        # A Unix-socket server may pass "" or a path: no address rather than a failed insert.
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def actor_for(request: HttpRequest) -> Actor:

@@ -15,7 +15,7 @@ class AuditQuerySet(models.QuerySet["AuditRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("审计记录只能追加，不能修改")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("审计记录只能追加，不能删除")
 
 
@@ -71,3 +71,6 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"

@@ -17,6 +17,7 @@ from .context import Actor, current_actor
 from .models import AuditChainHead, AuditRecord
 
 GENESIS = "0" * 64
+_IP_FIELD = AuditRecord._meta.get_field("ip")
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,19 +99,22 @@ def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None) -> lis
     now = timezone.now()
     records = []
     prev, seq = head.hash, head.seq
+    # What we hash must be exactly what the database gives back: IPv6 is stored normalised,
+    # and over-long text would be cut (or refused) by the column.
+    ip = _IP_FIELD.get_prep_value(actor.ip) if actor.ip else None
     for e in entries:
         seq += 1
         record = AuditRecord(
             seq=seq,
             at=now,
             actor_id=actor.user_id,
-            actor_name=actor.name,
-            ip=actor.ip,
+            actor_name=actor.name[:150],
+            ip=ip,
             action=e.action,
-            object_type=e.object_type,
-            object_id=e.object_id,
-            object_repr=e.object_repr,
-            region_code=e.region_code,
+            object_type=e.object_type[:50],
+            object_id=e.object_id[:64],
+            object_repr=e.object_repr[:200],
+            region_code=e.region_code[:6],
             before=_normalise(e.before),
             after=_normalise(e.after),
             prev_hash=prev,
@@ -141,6 +145,21 @@ def audit_log(
     return audit_append([entry])[0]
 
 
+def audit_export(
+    *, object_type: str, description: str, count: int, fmt: str, filters: dict[str, Any],
+    region_code: str = "",
+) -> AuditRecord:
+    """Record that someone exported data: what, how many rows, in which format, filtered how."""
+    entry = Entry(
+        action=AuditRecord.Action.EXPORT,
+        object_type=object_type,
+        object_repr=description,
+        region_code=region_code,
+        after={"format": fmt, "count": count, "filters": filters},
+    )
+    return audit_append([entry])[0]
+
+
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields that differ, for an update record."""
     keys = [k for k in after if before.get(k) != after.get(k)]
@@ -153,6 +172,10 @@ class ChainProblem:
     message: str
 
 
+def _span(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}–#{last}"
+
+
 def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
     """Check every record's hash and link; return (records checked, problems)."""
     problems: list[ChainProblem] = []
@@ -163,7 +186,9 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
         count += 1
         if record.seq != expected_seq:
             problems.append(
-                ChainProblem(expected_seq, f"记录 #{expected_seq}–#{record.seq - 1} 缺失（已被删除）")
+                ChainProblem(
+                    expected_seq, f"记录 {_span(expected_seq, record.seq - 1)} 缺失（已被删除）"
+                )
             )
         elif record.prev_hash != prev:
             problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 与前一条记录的链接不符"))
@@ -171,10 +196,19 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
             problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 的内容已被改动（哈希不符）"))
         expected_seq, prev, last_seq = record.seq + 1, record.hash, record.seq
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != last_seq:
+    if head is None:
+        if count:
+            problems.append(ChainProblem(last_seq, "链头记录缺失（已被删除），无法确认链尾是否完整"))
+    elif head.seq > last_seq:
         problems.append(
-            ChainProblem(last_seq + 1, f"链尾记录 #{last_seq + 1}–#{head.seq} 缺失（已被删除）")
+            ChainProblem(last_seq + 1, f"链尾记录 {_span(last_seq + 1, head.seq)} 缺失（已被删除）")
         )
-    elif head is not None and head.hash != prev:
+    elif head.seq != last_seq or head.hash != prev:
         problems.append(ChainProblem(last_seq, f"记录 #{last_seq} 与链头不符"))
     return count, problems
+
+
+def chain_head() -> tuple[int, str]:
+    """The last sequence number and hash, to note down outside the system."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head is not None else (0, GENESIS)

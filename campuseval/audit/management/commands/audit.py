@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from campuseval.audit.services import verify_chain
+from campuseval.audit.services import chain_head, verify_chain
+
+SHOWN_IN_ERROR = 5
 
 
 class Command(BaseCommand):
@@ -21,5 +23,13 @@ class Command(BaseCommand):
         for p in problems:
             self.stderr.write(f"error: {p.message}")
         if problems:
-            raise CommandError(f"审计日志校验失败：{len(problems)} 处问题（共 {count} 条记录）")
-        self.stdout.write(f"ok: {count} 条审计记录，哈希链完整")
+            # The error itself names the records, so that it is enough in a cron e-mail.
+            shown = "；".join(p.message for p in problems[:SHOWN_IN_ERROR])
+            more = f"；另有 {len(problems) - SHOWN_IN_ERROR} 处" if len(problems) > SHOWN_IN_ERROR else ""
+            raise CommandError(
+                f"审计日志校验失败（共 {count} 条记录，{len(problems)} 处问题）：{shown}{more}"
+            )
+        seq, digest = chain_head()
+        # Printing the head lets an operator keep it elsewhere: rewriting the whole chain
+        # (head included) would then still be noticed.
+        self.stdout.write(f"ok: {count} 条审计记录，哈希链完整；链头 #{seq} {digest}")
