@@ -140,13 +140,17 @@ class School(models.Model):
         errors: dict[str, str] = {}
         if self.county_id is not None and self.county.level != Region.Level.COUNTY:
             errors["county"] = "学校必须属于一个县（市、区）"
-        if self.code and self.county_id is not None and len(self.code) == 10:
-            if self.code[2:4] != self.county.province_code:
-                errors["code"] = (
-                    f"学校标识码第 3-4 位“{self.code[2:4]}”应为所在省的代码“{self.county.province_code}”"
-                )
+        if (
+            self.code
+            and self.county_id is not None
+            and len(self.code) == 10
+            and self.code[2:4] != self.county.province_code
+        ):
+            errors["code"] = (
+                f"学校标识码第 3-4 位“{self.code[2:4]}”应为所在省的代码“{self.county.province_code}”"
+            )
         if self.stage == self.Stage.TEACHING_POINT:
-            if self.central_school_id is None:
+            if self.central_school is None:
                 errors["central_school"] = "教学点必须隶属于一所中心校"
             elif self.central_school.stage == self.Stage.TEACHING_POINT:
                 errors["central_school"] = "中心校不能是教学点"
