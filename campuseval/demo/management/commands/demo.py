@@ -1,0 +1,166 @@
+"""`campuseval demo [--seed N] [--year Y] [--password P] [--no-campaigns]`: a demo city."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from campuseval.audit.models import AuditRecord
+from campuseval.demo.generate import (
+    COUNTIES,
+    DEFAULT_PASSWORD,
+    DEFAULT_SEED,
+    DEFAULT_YEAR,
+    EXPERTS,
+    DemoPlan,
+    county_username,
+    expert_username,
+    generate_demo,
+)
+from campuseval.demo.services import START_OVER, DemoRefused, DemoResult, demo_create, demo_refusal
+from campuseval.regions.models import Region, School
+
+TP = School.Stage.TEACHING_POINT
+
+
+class Command(BaseCommand):
+    help = (
+        "在空数据库中生成演示数据：滁州市 8 个县（市、区）、494 所中小学校（175 所乡村学校）和 67 个"
+        "教学点、学校基础数据、每个角色的演示账号，以及处在各个阶段的年度创建（申报与自评、县级初评、"
+        "市级终评、认定与公布、已公布各一个）。同一 --seed 总是生成相同的数据。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）"
+        )
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=DEFAULT_YEAR,
+            help=f"学校基础数据的年度（默认 {DEFAULT_YEAR}）",
+        )
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="所有演示账号的密码（须符合密码规则）"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="数据库不空时不报错，只说明并跳过（make run 用）",
+        )
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="摘要中显示的网址")
+        parser.add_argument(
+            "--no-campaigns",
+            action="store_true",
+            help="只生成城市、学校和账号，不生成年度创建（更快，供测试使用）",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        if not 2000 <= options["year"] <= 2100:
+            raise CommandError("--year 应在 2000 到 2100 之间")
+        try:
+            validate_password(options["password"])
+        except ValidationError as exc:
+            raise CommandError("演示密码不符合密码规则：" + "；".join(exc.messages)) from exc
+        plan = generate_demo(seed=options["seed"], year=options["year"])
+        refusal = demo_refusal(plan)
+        if refusal and options["if_empty"]:
+            self.stdout.write(f"未生成演示数据：{refusal}")
+            return
+        records_before = AuditRecord.objects.count()
+        try:
+            result = demo_create(
+                plan=plan, password=options["password"], campaigns=not options["no_campaigns"]
+            )
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        records = AuditRecord.objects.count() - records_before
+        self._summary(plan, result, records, options, time.monotonic() - started)
+
+    def _summary(
+        self, plan: DemoPlan, result: DemoResult, records: int, options: Any, seconds: float
+    ) -> None:
+        out = self.stdout.write
+        out(
+            f"演示数据已生成：滁州市 341100（seed {plan.seed}，{plan.year} 年学校基础数据，"
+            f"用时 {seconds:.1f} 秒）"
+        )
+        out("")
+        out("代码    县（市、区）  学校  乡村  教学点      学生    教师")
+        school = ~Q(schools__stage=TP)
+        counties = (
+            Region.objects.filter(level=Region.Level.COUNTY)
+            .annotate(
+                n=Count("schools", filter=school),
+                rural=Count("schools", filter=school & Q(schools__location=School.Location.RURAL)),
+                points=Count("schools", filter=Q(schools__stage=TP)),
+                students=Sum(
+                    "schools__facts__students", filter=school & Q(schools__facts__year=plan.year)
+                ),
+                teachers=Sum(
+                    "schools__facts__teachers", filter=school & Q(schools__facts__year=plan.year)
+                ),
+            )
+            .order_by("code")
+        )
+        totals = [0, 0, 0, 0, 0]
+        for c in counties:
+            row = [c.n, c.rural, c.points, c.students or 0, c.teachers or 0]
+            totals = [t + v for t, v in zip(totals, row, strict=True)]
+            out(
+                f"{c.code}  {c.name}        {row[0]:4d}  {row[1]:4d}  {row[2]:6d}  {row[3]:8d}  {row[4]:6d}"
+            )
+        out(
+            f"合计                  {totals[0]:4d}  {totals[1]:4d}  {totals[2]:6d}  {totals[3]:8d}  {totals[4]:6d}"
+        )
+        out("（学校、乡村：中小学校，不含教学点；学生、教师：这些学校的合计）")
+        city = 1 + result.regions + result.schools + result.facts + result.users + result.roles
+        workflow = (
+            f"；年度创建中每次评分、状态变化、分配和认定 {records - city} 条"
+            if result.campaigns
+            else ""
+        )
+        out(
+            f"共写入 {result.regions} 个行政区域、{result.schools} 所学校（含教学点）、"
+            f"{result.facts} 条学校基础数据、{result.users} 个账号；"
+            f"审计记录 {records} 条（1 条导入记录，每个新建对象 1 条{workflow}）。"
+        )
+        if result.campaigns:
+            out("")
+            out(f"年度创建（{len(result.campaigns)} 个，各处在今天的一个阶段）：")
+            for campaign in result.campaigns:
+                out(f"  [{campaign.stage}] {campaign.name}（{campaign.rubric}）")
+                out("      " + "；".join(f"{label} {when}" for label, when in campaign.dates))
+                statuses = "、".join(f"{label} {n}" for label, n in campaign.statuses)
+                out(f"      申报 {sum(n for _, n in campaign.statuses)} 份：{statuses}")
+                for line in campaign.lines:
+                    out(f"      {line}")
+        out("")
+        out(f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
+        names = {c.code: c.name for c in COUNTIES}
+        out("  平台管理员  admin")
+        out("  市级管理员  city（滁州市）")
+        out(
+            "  县级管理员  " + "、".join(f"{county_username(c.code)}（{c.name}）" for c in COUNTIES)
+        )
+        example = next(s for s in plan.schools if s.stage != TP)
+        out(
+            f"  学校用户    school-<学校标识码>，每所学校和教学点一个，共 {len(plan.schools)} 个；"
+            f"例如 school-{example.code}（{example.name}）"
+        )
+        experts = [a for a in plan.accounts if a.role == "expert"]
+        out(
+            f"  评估专家    {expert_username(1)}–{expert_username(EXPERTS)}，所在县："
+            + "、".join(f"{a.username} {names[a.home_county_code or '']}" for a in experts)
+        )
+        out("  观察员      observer（滁州市，只读）")
+        out("")
+        out(f"登录：{options['url'].rstrip('/')}{reverse('accounts:login')}")
+        out(START_OVER)
