@@ -79,7 +79,7 @@ class Campaign(models.Model):
         ]
         for (name_a, a), (name_b, b) in zip(order, order[1:], strict=False):
             if a and b and b <= a:
-                label_a = self._meta.get_field(name_a).verbose_name
+                label_a = getattr(self._meta.get_field(name_a), "verbose_name", name_a)
                 raise ValidationError({name_b: f"须晚于“{label_a}”"})
         if self.city_id and self.city.level != Region.Level.CITY:
             raise ValidationError({"city": "年度创建须属于一个城市"})

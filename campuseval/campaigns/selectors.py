@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from campuseval.engine import SchoolInput, SchoolResult, score_school
+from campuseval.engine import Rubric, SchoolInput, SchoolResult, score_school
 from campuseval.engine.facts import FactValue
+from campuseval.regions.models import SchoolFacts
 
 from .models import Application, Campaign, ExpertScore, IndicatorScore
 from .services import latest_facts
@@ -19,18 +21,27 @@ def school_facts(application: Application) -> dict[str, FactValue]:
     return facts.as_engine_facts()
 
 
-def _result(application: Application, scores: dict[str, float], clauses: dict[str, bool]) -> SchoolResult:
+def _result(
+    application: Application,
+    scores: dict[str, float],
+    clauses: dict[str, bool],
+    *,
+    rubric: Rubric | None = None,
+    facts: dict[str, FactValue] | None = None,
+    plan: bool = True,
+) -> SchoolResult:
     campaign = application.campaign
     applied = application.applied_tier if campaign.cap_at_applied_tier and application.applied_tier else None
     return score_school(
-        campaign.rubric.engine_rubric(),
+        rubric or campaign.rubric.engine_rubric(),
         SchoolInput(
             school=application.school.code,
             scores=scores,
             clauses=clauses,
-            facts=school_facts(application),
+            facts=school_facts(application) if facts is None else facts,
             applied_tier=applied,
         ),
+        plan=plan,
     )
 
 
@@ -42,6 +53,40 @@ def self_result(application: Application, rows: list[IndicatorScore] | None = No
         {r.code: float(r.self_score) for r in rows if r.self_score is not None},
         {r.code: bool(r.clause_met) for r in rows if r.clause_met is not None},
     )
+
+
+def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]:
+    """``self_result`` for a list page: facts in one query, one rubric per campaign, no plans.
+
+    Prefetch ``scores`` on the applications, or each one costs a query.
+    """
+    if not applications:
+        return {}
+    latest_year = max(a.campaign.year for a in applications)
+    rows = SchoolFacts.objects.filter(
+        school__in={a.school_id for a in applications}, year__lte=latest_year
+    ).select_related("school").order_by("school_id", "-year")
+    by_school: dict[int, list[SchoolFacts]] = {}
+    for row in rows:
+        by_school.setdefault(row.school_id, []).append(row)
+    rubrics: dict[int, Rubric] = {}
+    out: dict[int, SchoolResult] = {}
+    for application in applications:
+        campaign = application.campaign
+        if campaign.pk not in rubrics:
+            rubrics[campaign.pk] = campaign.rubric.engine_rubric()
+        # The latest facts up to the campaign's year, as ``latest_facts`` picks them.
+        facts_row = next((f for f in by_school.get(application.school_id, []) if f.year <= campaign.year), None)
+        scores = list(application.scores.all())
+        out[application.pk] = _result(
+            application,
+            {r.code: float(r.self_score) for r in scores if r.self_score is not None},
+            {r.code: bool(r.clause_met) for r in scores if r.clause_met is not None},
+            rubric=rubrics[campaign.pk],
+            facts=facts_row.as_engine_facts() if facts_row else {"stage": application.school.stage},
+            plan=False,
+        )
+    return out
 
 
 def county_result(application: Application) -> SchoolResult | None:

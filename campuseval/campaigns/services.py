@@ -7,7 +7,7 @@ write leaves an audit record and, where the glossary says so, a notification.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +17,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campuseval.accounts.models import Role, RoleAssignment, User
-from campuseval.audit.services import audit_log, changed, snapshot
+from campuseval.audit.services import Entry, audit_append, audit_log, changed, entry_for, snapshot
+from campuseval.engine import Indicator
+from campuseval.engine import Rubric as EngineRubric
 from campuseval.notifications.services import notify
 from campuseval.regions.models import Region, School, SchoolFacts
 
@@ -186,13 +188,21 @@ def application_create(*, by: User, campaign: Campaign, school: School) -> Appli
     return application
 
 
-def _school_may_edit(application: Application) -> None:
+def school_may_edit(application: Application) -> None:
+    """Raise WorkflowError (DeadlinePassed after the deadline) unless the school may change it now.
+
+    The one rule for every change the school makes to an application: its form, its
+    self-assessment and the evidence linked to it.
+    """
     if application.status == Status.DRAFT:
         require_open(application.campaign, [Stage.APPLICATION], application.school)
     elif application.status == Status.RETURNED:
         require_open(application.campaign, [Stage.APPLICATION, Stage.COUNTY_REVIEW], application.school)
     else:
         raise WorkflowError(f"申报状态为“{application.get_status_display()}”，不能修改")
+
+
+_school_may_edit = school_may_edit
 
 
 @transaction.atomic
@@ -238,7 +248,51 @@ def parse_score(raw: Any, points: float, criteria: bool) -> Decimal | None:
     return value
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ScoreInput:
+    """One indicator's score as a form, the API or an import gives it."""
+
+    code: str
+    score: Any
+    clause_met: bool | None = None
+    comment: str = ""
+    expected_version: int = 0
+
+
+def _indicator_value(rubric: EngineRubric, item: ScoreInput) -> tuple[Indicator, Decimal | None]:
+    if item.code not in rubric.index:
+        raise WorkflowError(f"评估标准中没有指标 {item.code}")
+    indicator = rubric.indicator(item.code)
+    try:
+        return indicator, parse_score(item.score, indicator.points, rubric.kind == "criteria")
+    except WorkflowError as exc:
+        raise WorkflowError(f"指标 {item.code}：{exc}") from exc
+
+
+def _score_rows(model: Any, owner: dict[str, Any], items: Sequence[ScoreInput]) -> list[Any]:
+    """The saved rows for the items' codes, locked, or a new row (version 0) where there is none."""
+    codes = [item.code for item in items]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise WorkflowError(f"指标 {'、'.join(repeated)} 出现了不止一次")
+    saved = {row.code: row for row in model.objects.select_for_update().filter(**owner, code__in=codes)}
+    for row in saved.values():
+        for name, value in owner.items():
+            setattr(row, name, value)  # the owner is loaded once, not once per row's audit text
+    return [saved.get(code) or model(**owner, code=code, version=0) for code in codes]
+
+
+def _rows_save(model: Any, rows: Sequence[Any], fields: list[str]) -> None:
+    """Insert the new rows in one query; update the others each (cheaper than bulk_update's CASE)."""
+    saved = [row for row in rows if row.pk is not None]
+    model.objects.bulk_create([row for row in rows if row.pk is None])
+    for row in saved:
+        row.save(update_fields=[*fields, "updated_at"])
+
+
+SELF_SCORE_FIELDS = ["self_score", "clause_met", "comment"]
+
+
 def self_score_save(
     *,
     by: User,
@@ -250,31 +304,41 @@ def self_score_save(
     expected_version: int,
 ) -> IndicatorScore:
     """Save one indicator of the self-assessment; two people never silently overwrite each other."""
+    item = ScoreInput(code, score, clause_met, comment, expected_version)
+    return self_scores_save(by=by, application=application, scores=[item])[0]
+
+
+@transaction.atomic
+def self_scores_save(*, by: User, application: Application, scores: Sequence[ScoreInput]) -> list[IndicatorScore]:
+    """Save several indicators of the self-assessment at once (a whole form, an import): all or none."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _school_may_edit(application)
     rubric = application.campaign.rubric.engine_rubric()
-    if code not in rubric.index:
-        raise WorkflowError(f"评估标准中没有指标 {code}")
-    indicator = rubric.indicator(code)
-    value = parse_score(score, indicator.points, rubric.kind == "criteria")
-    if clause_met is not None and not indicator.has_clause:
-        clause_met = None
-    row, created = IndicatorScore.objects.select_for_update().get_or_create(
-        application=application, code=code, defaults={"version": 0}
-    )
-    if row.version != expected_version:
-        raise EditConflict(f"指标 {code} 已被他人修改，当前为 {row.self_score if row.self_score is not None else '未评分'}", row)
-    before = snapshot(row, ["self_score", "clause_met", "comment"])
-    row.self_score, row.clause_met, row.comment = value, clause_met, comment
-    row.version += 1
-    row.updated_by = by
-    if application.status == Status.RETURNED:
-        row.changed_after_return = row.changed_after_return or before != snapshot(row, ["self_score", "clause_met", "comment"])
-    row.save()
-    old, new = changed(before, snapshot(row, ["self_score", "clause_met", "comment"]))
-    if new:
-        audit_log("update" if not created else "create", row, before=old or None, after=new, region_code=_region_code(application))
-    return row
+    values = [_indicator_value(rubric, item) for item in scores]
+    rows: list[IndicatorScore] = _score_rows(IndicatorScore, {"application": application}, scores)
+    befores = []
+    for item, (indicator, value), row in zip(scores, values, rows, strict=True):
+        if row.version != item.expected_version:
+            current = row.self_score if row.self_score is not None else "未评分"
+            raise EditConflict(f"指标 {item.code} 已被他人修改，当前为 {current}", row)
+        before = snapshot(row, SELF_SCORE_FIELDS)
+        row.self_score, row.comment = value, item.comment
+        row.clause_met = item.clause_met if indicator.has_clause else None
+        row.version += 1
+        row.updated_by = by
+        if application.status == Status.RETURNED:
+            row.changed_after_return = row.changed_after_return or before != snapshot(row, SELF_SCORE_FIELDS)
+        befores.append((row.pk is None, before))
+    _rows_save(IndicatorScore, rows, [*SELF_SCORE_FIELDS, "changed_after_return", "version", "updated_by"])
+    region = _region_code(application)
+    entries: list[Entry] = []
+    for row, (created, before) in zip(rows, befores, strict=True):
+        old, new = changed(before, snapshot(row, SELF_SCORE_FIELDS))
+        if new:
+            action = "create" if created else "update"
+            entries.append(entry_for(action, row, before=old or None, after=new, region_code=region))
+    audit_append(entries)
+    return rows
 
 
 @transaction.atomic
@@ -336,28 +400,41 @@ def _county_may_act(application: Application) -> None:
     require_open(application.campaign, [Stage.APPLICATION, Stage.COUNTY_REVIEW], application.school)
 
 
-@transaction.atomic
+COUNTY_SCORE_FIELDS = ["county_score", "county_comment"]
+
+
 def county_score_save(*, by: User, application: Application, code: str, score: Any, comment: str = "", expected_version: int) -> IndicatorScore:
+    item = ScoreInput(code, score, comment=comment, expected_version=expected_version)
+    return county_scores_save(by=by, application=application, scores=[item])[0]
+
+
+@transaction.atomic
+def county_scores_save(*, by: User, application: Application, scores: Sequence[ScoreInput]) -> list[IndicatorScore]:
+    """The county's scores for several indicators at once: all or none."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMMENDED):
         raise WorkflowError(f"申报状态为“{application.get_status_display()}”，县级不能评分")
     _county_may_act(application)
     rubric = application.campaign.rubric.engine_rubric()
-    if code not in rubric.index:
-        raise WorkflowError(f"评估标准中没有指标 {code}")
-    value = parse_score(score, rubric.indicator(code).points, rubric.kind == "criteria")
-    row, _ = IndicatorScore.objects.select_for_update().get_or_create(application=application, code=code, defaults={"version": 0})
-    if row.version != expected_version:
-        raise EditConflict(f"指标 {code} 已被他人修改，请刷新后再保存", row)
-    before = snapshot(row, ["county_score", "county_comment"])
-    row.county_score, row.county_comment = value, comment
-    row.version += 1
-    row.updated_by = by
-    row.save()
-    old, new = changed(before, snapshot(row, ["county_score", "county_comment"]))
-    if new:
-        audit_log("update", row, before=old, after=new, region_code=_region_code(application))
-    return row
+    values = [_indicator_value(rubric, item)[1] for item in scores]
+    rows: list[IndicatorScore] = _score_rows(IndicatorScore, {"application": application}, scores)
+    befores = []
+    for item, value, row in zip(scores, values, rows, strict=True):
+        if row.version != item.expected_version:
+            raise EditConflict(f"指标 {item.code} 已被他人修改，请刷新后再保存", row)
+        befores.append(snapshot(row, COUNTY_SCORE_FIELDS))
+        row.county_score, row.county_comment = value, item.comment
+        row.version += 1
+        row.updated_by = by
+    _rows_save(IndicatorScore, rows, [*COUNTY_SCORE_FIELDS, "version", "updated_by"])
+    region = _region_code(application)
+    entries: list[Entry] = []
+    for row, before in zip(rows, befores, strict=True):
+        old, new = changed(before, snapshot(row, COUNTY_SCORE_FIELDS))
+        if new:
+            entries.append(entry_for("update", row, before=old, after=new, region_code=region))
+    audit_append(entries)
+    return rows
 
 
 @transaction.atomic
@@ -538,11 +615,20 @@ def expert_unassign(*, by: User, assignment: ExpertAssignment) -> None:
     assignment.delete()
 
 
-@transaction.atomic
+EXPERT_SCORE_FIELDS = ["score", "clause_met", "comment"]
+
+
 def expert_score_save(
     *, by: User, assignment: ExpertAssignment, code: str, score: Any, clause_met: bool | None = None,
     comment: str = "", expected_version: int,
 ) -> ExpertScore:
+    item = ScoreInput(code, score, clause_met, comment, expected_version)
+    return expert_scores_save(by=by, assignment=assignment, scores=[item])[0]
+
+
+@transaction.atomic
+def expert_scores_save(*, by: User, assignment: ExpertAssignment, scores: Sequence[ScoreInput]) -> list[ExpertScore]:
+    """An expert's scores for several indicators at once: all or none."""
     assignment = ExpertAssignment.objects.select_for_update().select_related("application__campaign").get(pk=assignment.pk)
     if assignment.expert_id != by.pk:
         raise WorkflowError("只能填写分配给自己的评分")
@@ -550,22 +636,26 @@ def expert_score_save(
         raise WorkflowError("评分已提交，不能再修改")
     require_open(assignment.application.campaign, [Stage.CITY_REVIEW])
     rubric = assignment.application.campaign.rubric.engine_rubric()
-    if code not in rubric.index:
-        raise WorkflowError(f"评估标准中没有指标 {code}")
-    indicator = rubric.indicator(code)
-    value = parse_score(score, indicator.points, rubric.kind == "criteria")
-    row, created = ExpertScore.objects.select_for_update().get_or_create(assignment=assignment, code=code, defaults={"version": 0})
-    if row.version != expected_version:
-        raise EditConflict(f"指标 {code} 已在另一个窗口修改，请刷新后再保存", row)
-    before = snapshot(row, ["score", "clause_met", "comment"])
-    row.score, row.comment = value, comment
-    row.clause_met = clause_met if indicator.has_clause else None
-    row.version += 1
-    row.save()
-    old, new = changed(before, snapshot(row, ["score", "clause_met", "comment"]))
-    if new:
-        audit_log("create" if created else "update", row, before=old or None, after=new, region_code=_region_code(assignment.application))
-    return row
+    values = [_indicator_value(rubric, item) for item in scores]
+    rows: list[ExpertScore] = _score_rows(ExpertScore, {"assignment": assignment}, scores)
+    befores = []
+    for item, (indicator, value), row in zip(scores, values, rows, strict=True):
+        if row.version != item.expected_version:
+            raise EditConflict(f"指标 {item.code} 已在另一个窗口修改，请刷新后再保存", row)
+        befores.append((row.pk is None, snapshot(row, EXPERT_SCORE_FIELDS)))
+        row.score, row.comment = value, item.comment
+        row.clause_met = item.clause_met if indicator.has_clause else None
+        row.version += 1
+    _rows_save(ExpertScore, rows, [*EXPERT_SCORE_FIELDS, "version"])
+    region = _region_code(assignment.application)
+    entries: list[Entry] = []
+    for row, (created, before) in zip(rows, befores, strict=True):
+        old, new = changed(before, snapshot(row, EXPERT_SCORE_FIELDS))
+        if new:
+            action = "create" if created else "update"
+            entries.append(entry_for(action, row, before=old or None, after=new, region_code=region))
+    audit_append(entries)
+    return rows
 
 
 @transaction.atomic

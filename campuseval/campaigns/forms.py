@@ -1,0 +1,280 @@
+"""Forms of the city's campaign pages: they validate input; the services do the writes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from campuseval.regions.models import Region, School
+from campuseval.rubrics.models import Rubric
+from campuseval.rubrics.selectors import rubric_list
+
+from .models import Campaign, Stage
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DEADLINES = [
+    "opens_at",
+    "application_deadline",
+    "county_review_deadline",
+    "city_review_deadline",
+    "publication_deadline",
+]
+SETTINGS = [
+    "cap_at_applied_tier",
+    "experts_per_application",
+    "combine",
+    "gap_share",
+    "quota_total",
+]
+QUOTA_PREFIX = "quota_tier_"
+
+
+def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format=DATETIME_FORMAT
+        ),
+        error_messages={"required": f"请填写{label}", "invalid": f"{label}不是有效的日期时间"},
+    )
+
+
+class RubricChoiceField(forms.ModelChoiceField[Rubric]):
+    def label_from_instance(self, obj: Rubric) -> str:
+        return f"{obj.name}（{obj.code}，第 {obj.version} 版）"
+
+
+class CampaignForm(forms.Form):
+    """A campaign's city, year, name, rubric version, five dates and settings.
+
+    The per-tier quota inputs depend on the chosen rubric: one number per tier, built in
+    ``__init__`` from the submitted (or initial) rubric.
+    """
+
+    city = forms.ModelChoiceField(
+        label="城市",
+        queryset=Region.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": "请选择城市", "invalid_choice": "请选择您管理的城市"},
+    )
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写年度", "invalid": "年度须为 4 位数字"},
+    )
+    name = forms.CharField(
+        label="名称",
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写名称"},
+    )
+    rubric = RubricChoiceField(
+        label="评估标准（版本）",
+        queryset=Rubric.objects.none(),
+        empty_label=None,
+        help_text="只能选择各评估标准的最新版本；年度创建使用所选版本，有学校申报后不能更换。",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": "请选择评估标准", "invalid_choice": "请选择评估标准的最新版本"},
+    )
+    opens_at = _datetime_field("开始时间")
+    application_deadline = _datetime_field("申报与自评截止")
+    county_review_deadline = _datetime_field("县级初评截止")
+    city_review_deadline = _datetime_field("市级终评截止")
+    publication_deadline = _datetime_field("公布截止")
+    cap_at_applied_tier = forms.BooleanField(
+        label="认定等级不超过申报类型",
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    experts_per_application = forms.IntegerField(
+        label="每份申报的专家数",
+        min_value=1,
+        max_value=15,
+        initial=2,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={
+            "required": "请填写每份申报的专家数",
+            "min_value": "每份申报的专家数至少为 1",
+            "max_value": "每份申报的专家数最多为 15",
+        },
+    )
+    combine = forms.ChoiceField(
+        label="专家评分合成方式",
+        choices=Campaign.Combine.choices,
+        initial=Campaign.Combine.MEAN,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    gap_share = forms.DecimalField(
+        label="分差提示阈值（占该指标分值的比例）",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1"),
+        max_digits=3,
+        decimal_places=2,
+        initial=Decimal("0.50"),
+        help_text="两位专家对同一指标的评分相差达到该指标分值的这个比例时，列入讨论；0.5 即一半。",
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+        error_messages={
+            "required": "请填写分差提示阈值",
+            "min_value": "分差提示阈值须在 0.01 到 1 之间",
+            "max_value": "分差提示阈值须在 0.01 到 1 之间",
+        },
+    )
+    quota_total = forms.IntegerField(
+        label="每县推荐总数上限",
+        required=False,
+        min_value=0,
+        help_text="留空表示不限。",
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"min_value": "推荐总数上限不能为负数"},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        cities: QuerySet[Region],
+        rubrics: QuerySet[Rubric] | None = None,
+        rubric_locked: bool = False,
+        city_locked: bool = False,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.fields["city"].queryset = cities  # type: ignore[attr-defined]
+        self.fields["rubric"].queryset = rubrics if rubrics is not None else rubric_list()  # type: ignore[attr-defined]
+        self.fields["rubric"].widget.attrs.update(
+            {
+                "hx-get": reverse("campaigns:quota_fields"),
+                "hx-target": "#quota-fields",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        if rubric_locked:
+            self.fields["rubric"].disabled = True
+            self.fields["rubric"].help_text = "已有学校申报，评估标准版本已冻结。"
+        if city_locked:
+            self.fields["city"].disabled = True
+        self.chosen_rubric = self._chosen_rubric()
+        self.tier_names: list[str] = []
+        if self.chosen_rubric is not None:
+            self.tier_names = [t.name for t in self.chosen_rubric.engine_rubric().tiers]
+        quotas = (initial or {}).get("quota_per_tier") or {}
+        for n, tier in enumerate(self.tier_names):
+            self.fields[f"{QUOTA_PREFIX}{n}"] = forms.IntegerField(
+                label=f"“{tier}”每县推荐上限",
+                required=False,
+                min_value=0,
+                initial=quotas.get(tier),
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+                error_messages={"min_value": f"“{tier}”推荐上限不能为负数", "invalid": f"“{tier}”推荐上限须为整数"},
+            )
+
+    def _chosen_rubric(self) -> Rubric | None:
+        field = self.fields["rubric"]
+        queryset: QuerySet[Rubric] = field.queryset  # type: ignore[attr-defined]
+        raw = None if field.disabled or not self.is_bound else self.data.get("rubric")
+        if raw is None:
+            raw = self.initial.get("rubric")
+        if isinstance(raw, Rubric):
+            return raw
+        if raw not in (None, ""):
+            try:
+                found = queryset.filter(pk=raw).first()
+            except (TypeError, ValueError):
+                found = None
+            if found is not None:
+                return found
+        return queryset.first()
+
+    def quota_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(QUOTA_PREFIX)]
+
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in DEADLINES]
+
+    def settings_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in SETTINGS]
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as the campaign services take them."""
+        data = self.cleaned_data
+        fields: dict[str, Any] = {name: data[name] for name in ["year", "name", *DEADLINES, *SETTINGS]}
+        fields["city_id"] = data["city"].pk
+        fields["rubric_id"] = data["rubric"].pk
+        fields["quota_per_tier"] = {
+            tier: data[f"{QUOTA_PREFIX}{n}"]
+            for n, tier in enumerate(self.tier_names)
+            if data.get(f"{QUOTA_PREFIX}{n}") is not None
+        }
+        return fields
+
+
+def campaign_initial(campaign: Campaign) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(campaign, name) for name in ["year", "name", *DEADLINES, *SETTINGS]
+    }
+    initial.update(city=campaign.city, rubric=campaign.rubric, quota_per_tier=campaign.quota_per_tier)
+    return initial
+
+
+REOPEN_STAGES = [
+    (Stage.APPLICATION.value, Stage.APPLICATION.label),
+    (Stage.COUNTY_REVIEW.value, Stage.COUNTY_REVIEW.label),
+]
+
+
+class SchoolChoiceField(forms.ModelChoiceField[School]):
+    def label_from_instance(self, obj: School) -> str:
+        return f"{obj.county.name} · {obj.name}（{obj.code}）"
+
+
+class ReopenForm(forms.Form):
+    """Reopen one stage for one school past its deadline; the reason is required."""
+
+    school = SchoolChoiceField(
+        label="学校",
+        queryset=School.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": "请选择学校", "invalid_choice": "请选择本市的学校"},
+    )
+    stage = forms.ChoiceField(
+        label="阶段",
+        choices=REOPEN_STAGES,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text="申报与自评：学校可再次填写和提交；县级初评：县级可再次评审、退回和推荐这所学校。",
+    )
+    until = _datetime_field("延长至")
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        error_messages={"required": "请填写重新开放的理由"},
+    )
+
+    def __init__(self, data: Any = None, *, schools: QuerySet[School]) -> None:
+        super().__init__(data)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+
+class DecideForm(forms.Form):
+    """The city's decision on one application: a tier (blank: 未达标) and a reason if overridden."""
+
+    tier = forms.ChoiceField(label="认定等级", required=False)
+    reason = forms.CharField(label="理由", required=False, max_length=2000)
+
+    def __init__(self, data: Any = None, *, tier_names: list[str], no_tier: str = "未达标") -> None:
+        super().__init__(data)
+        self.fields["tier"].choices = [(t, t) for t in tier_names] + [("", no_tier)]  # type: ignore[attr-defined]
+        self.fields["tier"].error_messages["invalid_choice"] = (
+            f"认定等级须为：{'、'.join(tier_names)} 或 {no_tier}"
+        )
