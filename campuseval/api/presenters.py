@@ -1,0 +1,107 @@
+"""What a user may see of an application, shaped for the output serializers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+
+from campuseval.accounts.models import User
+from campuseval.accounts.scope import applications_for, evidence_for, is_platform_admin
+from campuseval.campaigns.models import Application, ExpertAssignment
+from campuseval.campaigns.selectors import combined_result, self_result
+from campuseval.evidence.models import EvidenceLink
+
+from . import serializers as s
+
+
+def _acts_as(user: User, application: Application, *actors: str) -> bool:
+    return is_platform_admin(user) or any(
+        applications_for(user, action=a).filter(pk=application.pk).exists() for a in actors
+    )
+
+
+def application_data(request: Request, application: Application) -> Any:
+    """The application with the engine's result of its self-assessment, as the viewer may see it."""
+    user = request.user
+    rows = list(application.scores.all())
+    rubric = application.campaign.rubric.engine_rubric()
+    city = _acts_as(user, application, "city")
+    decision = None
+    if application.decided_at is not None and (city or application.campaign.published_at is not None):
+        decision = {
+            "tier": application.decided_tier or None,
+            "tier_name": application.decided_tier or rubric.no_tier,
+            "engine_tier": (application.engine_tier or None) if city else None,
+            "combined_total": application.combined_total if city else None,
+            "override_reason": application.override_reason if city else "",
+            "decided_at": application.decided_at,
+        }
+    city_review = None
+    if city:
+        combined = combined_result(application)
+        city_review = {
+            "assignments": list(application.assignments.select_related("expert")),
+            "combined": None
+            if combined is None
+            else {"experts": combined.experts, "result": combined.result, "flagged": combined.flagged},
+        }
+    context = {
+        "result": self_result(application, rows),
+        "progress": {
+            "scored": sum(1 for r in rows if r.self_score is not None),
+            "total": len(rubric.indicators),
+        },
+        "decision": decision,
+        "city_review": city_review,
+    }
+    return s.ApplicationDetailOut(application, context=context).data
+
+
+def score_rows(user: User, application: Application, code: str | None = None) -> list[dict[str, Any]]:
+    """One row per indicator (or the one named): self-assessment, county comment, evidence."""
+    rubric = application.campaign.rubric.engine_rubric()
+    indicators = [rubric.indicator(code)] if code else list(rubric.indicators)
+    saved = {r.code: r for r in (application.scores.filter(code=code) if code else application.scores.all())}
+    county = _acts_as(user, application, "county", "city")
+    links = EvidenceLink.objects.filter(application=application, evidence__in=evidence_for(user))
+    evidence: dict[str, list[EvidenceLink]] = {}
+    for link in links.select_related("evidence"):
+        evidence.setdefault(link.code, []).append(link)
+    rows = []
+    for ind in indicators:
+        row = saved.get(ind.code)
+        rows.append({
+            "code": ind.code,
+            "points": ind.points,
+            "requirement": ind.requirement,
+            "clause_requirement": ind.clause_requirement,
+            "self_score": row.self_score if row else None,
+            "clause_met": row.clause_met if row else None,
+            "comment": row.comment if row else "",
+            "version": row.version if row else 0,
+            "changed_after_return": row.changed_after_return if row else False,
+            "county_comment": row.county_comment if row else "",
+            "county_score": row.county_score if row and county else None,
+            "evidence": evidence.get(ind.code, []),
+        })
+    return rows
+
+
+def expert_rows(assignment: ExpertAssignment, code: str | None = None) -> list[dict[str, Any]]:
+    rubric = assignment.application.campaign.rubric.engine_rubric()
+    indicators = [rubric.indicator(code)] if code else list(rubric.indicators)
+    saved = {r.code: r for r in assignment.scores.all()}
+    return [
+        {
+            "code": ind.code,
+            "points": ind.points,
+            "requirement": ind.requirement,
+            "clause_requirement": ind.clause_requirement,
+            "score": saved[ind.code].score if ind.code in saved else None,
+            "clause_met": saved[ind.code].clause_met if ind.code in saved else None,
+            "comment": saved[ind.code].comment if ind.code in saved else "",
+            "version": saved[ind.code].version if ind.code in saved else 0,
+        }
+        for ind in indicators
+    ]

@@ -1,0 +1,519 @@
+"""Input and output serializers, one pair per operation; they shape data, services decide.
+
+Names end in ``In`` (what a request carries) or ``Out`` (what a response gives); the OpenAPI
+schema names its components after them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, Status
+from campuseval.regions.models import School
+from campuseval.rubrics.presenters import check_condition, rubric_card
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField(help_text="原因（中文），例如截止时间、状态或名额")
+    code = serializers.CharField(
+        required=False,
+        help_text="workflow（流程不允许）、deadline_passed（已过截止时间）、invalid（数据不合规）、"
+        "edit_conflict（他人已先保存）、otp_required、locked 等",
+    )
+
+
+def _conflict(name: str, current: serializers.Serializer) -> type[serializers.Serializer]:
+    fields: dict[str, Any] = {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(help_text="edit_conflict"),
+        "current": current,
+        "__doc__": "他人已先保存：current 为现在保存的内容，请据此重新填写 version 后再保存。",
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+# --- regions and schools ------------------------------------------------------------------
+
+
+class RegionOut(serializers.Serializer):
+    code = serializers.CharField(help_text="行政区划代码（GB/T 2260）")
+    name = serializers.CharField()
+
+
+class SchoolRefOut(serializers.Serializer):
+    code = serializers.CharField(help_text="学校标识码")
+    name = serializers.CharField()
+    county = RegionOut()
+
+
+class SchoolOut(serializers.ModelSerializer):
+    county = RegionOut()
+    central_school = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="教学点所属中心校的学校标识码"
+    )
+
+    class Meta:
+        model = School
+        fields = [
+            "code", "name", "stage", "location", "county", "central_school", "address",
+            "head_name", "contact_name", "contact_phone",
+        ]
+
+
+# --- rubrics ------------------------------------------------------------------------------
+
+
+class RubricOut(serializers.Serializer):
+    """One rubric (its latest version) as the list shows it."""
+
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField(help_text="points（计分型）或 criteria（达标型）")
+    kind_label = serializers.CharField()
+    indicator_count = serializers.IntegerField()
+    total = serializers.CharField(help_text="总分，或达标型的标准条数")
+    total_unit = serializers.CharField()
+    basic_count = serializers.IntegerField(help_text="★ 基本要求数（含条款）")
+    demo_count = serializers.IntegerField(help_text="▲ 示范要求数（含条款）")
+    tiers = serializers.ListField(child=serializers.CharField(), help_text="等级，从高到低")
+
+    def to_representation(self, instance: Any) -> Any:
+        return super().to_representation(rubric_card(instance))
+
+
+class CheckOut(serializers.Serializer):
+    name = serializers.CharField()
+    condition = serializers.SerializerMethodField(help_text="核查条件（中文），如 学生数 / 计算机数 ≤ 小学 10")
+    text = serializers.CharField()
+    assumed = serializers.BooleanField(help_text="核查是对原文的理解（见 note）")
+    note = serializers.CharField()
+
+    def get_condition(self, obj: Any) -> str:
+        return check_condition(obj)
+
+
+class ClauseOut(serializers.Serializer):
+    requirement = serializers.CharField(help_text="basic（★）或 demo（▲）")
+    text = serializers.CharField()
+
+
+class IndicatorOut(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    points = serializers.FloatField()
+    requirement = serializers.CharField(allow_null=True, help_text="basic（★）、demo（▲）或 null")
+    clause = ClauseOut(allow_null=True, help_text="写在指标原文中的 ★/▲ 条款")
+    checks = CheckOut(many=True)
+
+
+class SubAreaOut(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    points = serializers.FloatField(allow_null=True, help_text="原文所列小计")
+    indicators = IndicatorOut(many=True)
+
+
+class AreaOut(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    points = serializers.FloatField(allow_null=True)
+    subareas = SubAreaOut(many=True)
+
+
+class TierOut(serializers.Serializer):
+    name = serializers.CharField()
+    min_total = serializers.FloatField(allow_null=True)
+    basic = serializers.CharField(help_text="所需 ★ 数：all、none 或一个数")
+    demo = serializers.CharField(help_text="所需 ▲ 数：all、none 或一个数")
+    assumed = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class AssumptionOut(serializers.Serializer):
+    text = serializers.CharField()
+    source = serializers.CharField()
+
+
+class RubricDetailOut(serializers.Serializer):
+    """One version with its full tree; built from {"rubric": Rubric, "file": RubricFile, "versions": [...]}."""
+
+    code = serializers.CharField(source="rubric.code")
+    version = serializers.IntegerField(source="rubric.version")
+    versions = serializers.ListField(child=serializers.IntegerField(), help_text="全部版本，新的在前")
+    name = serializers.CharField(source="file.name")
+    city = serializers.CharField(source="file.city")
+    year = serializers.IntegerField(source="file.year", allow_null=True)
+    kind = serializers.CharField(source="file.kind")
+    source = serializers.CharField(source="file.source", help_text="所依据的文件")
+    labels = serializers.DictField(child=serializers.CharField(), source="file.labels")
+    total = serializers.FloatField(source="file.total", allow_null=True)
+    no_tier = serializers.CharField(source="file.no_tier")
+    tiers = TierOut(many=True, source="file.tiers")
+    assumptions = AssumptionOut(many=True, source="file.assumptions")
+    notes = serializers.ListField(child=serializers.CharField(), source="file.notes")
+    areas = AreaOut(many=True, source="file.areas")
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+
+class RubricRefOut(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CampaignOut(serializers.ModelSerializer):
+    city = RegionOut()
+    rubric = RubricRefOut()
+    stage = serializers.SerializerMethodField(
+        help_text="现在的阶段：not_open、application、county_review、city_review、decision、published"
+    )
+    stage_label = serializers.SerializerMethodField()
+    gap_share = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=False)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id", "name", "year", "city", "rubric", "stage", "stage_label", "opens_at",
+            "application_deadline", "county_review_deadline", "city_review_deadline",
+            "publication_deadline", "published_at", "cap_at_applied_tier",
+            "experts_per_application", "combine", "gap_share", "quota_total", "quota_per_tier",
+        ]
+
+    def get_stage(self, obj: Campaign) -> str:
+        return str(obj.stage_at(timezone.now()).value)
+
+    def get_stage_label(self, obj: Campaign) -> str:
+        return str(obj.stage_at(timezone.now()).label)
+
+
+class TierQuotaOut(serializers.Serializer):
+    tier = serializers.CharField()
+    used = serializers.IntegerField()
+    cap = serializers.IntegerField(allow_null=True)
+
+
+class CountyQuotaOut(serializers.Serializer):
+    county = RegionOut()
+    used = serializers.IntegerField(help_text="已推荐（含已进入市级评审）的学校数")
+    cap = serializers.IntegerField(allow_null=True, help_text="推荐总数上限；null 为不限")
+    tiers = TierQuotaOut(many=True)
+
+
+class CampaignDetailOut(CampaignOut):
+    tier_names = serializers.ListField(child=serializers.CharField(), read_only=True)
+    quota = serializers.SerializerMethodField(
+        help_text="推荐名额：市级管理员看到每个县，县级管理员看到本县，其他角色为空"
+    )
+
+    class Meta(CampaignOut.Meta):
+        fields = [*CampaignOut.Meta.fields, "tier_names", "quota"]
+
+    @extend_schema_field(CountyQuotaOut(many=True))
+    def get_quota(self, obj: Campaign) -> Any:
+        return CountyQuotaOut(self.context.get("quota", []), many=True).data
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+class ApplicationOut(serializers.ModelSerializer):
+    campaign = serializers.IntegerField(source="campaign_id")
+    campaign_name = serializers.CharField(source="campaign.name")
+    school = SchoolRefOut()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "campaign", "campaign_name", "school", "status", "status_label",
+            "applied_tier", "version", "submitted_at", "updated_at",
+        ]
+
+
+class FactWarningOut(serializers.Serializer):
+    code = serializers.CharField()
+    check = serializers.CharField()
+    message = serializers.CharField()
+
+
+class StepOut(serializers.Serializer):
+    code = serializers.CharField()
+    from_score = serializers.FloatField()
+    to_score = serializers.FloatField()
+    set_clause = serializers.BooleanField(help_text="还须达成该指标的 ★/▲ 条款")
+
+
+class PlanOut(serializers.Serializer):
+    target = serializers.CharField()
+    reachable = serializers.BooleanField()
+    steps = StepOut(many=True)
+
+
+class ResultOut(serializers.Serializer):
+    """What scores give, by the scoring engine: totals, tier, missed ★/▲, checks, the way up."""
+
+    total = serializers.FloatField()
+    tier = serializers.CharField(allow_null=True, help_text="得出的等级（不超过申报类型）；null 为未达标")
+    tier_name = serializers.CharField()
+    engine_tier = serializers.CharField(allow_null=True, help_text="不考虑申报类型时得出的等级")
+    area_totals = serializers.DictField(child=serializers.FloatField())
+    subarea_totals = serializers.DictField(child=serializers.FloatField())
+    basic_missed = serializers.ListField(child=serializers.CharField(), help_text="未达到的 ★ 指标")
+    demo_missed = serializers.ListField(child=serializers.CharField(), help_text="未达到的 ▲ 指标")
+    warnings = FactWarningOut(many=True, help_text="自评与学校基础数据矛盾之处")
+    next_tier = PlanOut(allow_null=True, help_text="达到上一等级最少要提高的指标")
+
+
+class ProgressOut(serializers.Serializer):
+    scored = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DecisionOut(serializers.Serializer):
+    tier = serializers.CharField(allow_null=True, help_text="认定等级；null 为未达标")
+    tier_name = serializers.CharField()
+    engine_tier = serializers.CharField(allow_null=True, help_text="专家评分得出的等级（仅市级可见）")
+    combined_total = serializers.FloatField(allow_null=True, help_text="专家合成总分（仅市级可见）")
+    override_reason = serializers.CharField(help_text="改判理由（仅市级可见）")
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignmentBriefOut(serializers.ModelSerializer):
+    expert = serializers.CharField(source="expert.username")
+    expert_name = serializers.CharField(source="expert.__str__")
+
+    class Meta:
+        model = ExpertAssignment
+        fields = ["id", "expert", "expert_name", "automatic", "assigned_at", "submitted_at"]
+
+
+class FlaggedOut(serializers.Serializer):
+    code = serializers.CharField()
+    value = serializers.FloatField(help_text="合成分")
+    scores = serializers.ListField(child=serializers.FloatField())
+    gap = serializers.FloatField()
+
+
+class CombinedOut(serializers.Serializer):
+    experts = serializers.IntegerField(help_text="已提交评分的专家数")
+    result = ResultOut()
+    flagged = FlaggedOut(many=True, help_text="专家分差达到阈值、需要讨论的指标")
+
+
+class CityReviewOut(serializers.Serializer):
+    assignments = AssignmentBriefOut(many=True)
+    combined = CombinedOut(allow_null=True, help_text="专家评分合成结果；无人提交时为 null")
+
+
+class ApplicationDetailOut(ApplicationOut):
+    """Built with context: result, progress, decision and city_review (see views)."""
+
+    self_result = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField(
+        help_text="认定结果：市级管理员随时可见，其他角色在公布后可见"
+    )
+    city_review = serializers.SerializerMethodField(help_text="专家分配与合成评分，仅市级管理员可见")
+
+    class Meta(ApplicationOut.Meta):
+        fields = [
+            *ApplicationOut.Meta.fields, "head_name", "contact_name", "contact_phone", "classes",
+            "students", "teachers", "highlights", "county_note", "county_decided_at",
+            "self_result", "progress", "decision", "city_review",
+        ]
+
+    @extend_schema_field(ResultOut)
+    def get_self_result(self, obj: Application) -> Any:
+        return ResultOut(self.context["result"]).data
+
+    @extend_schema_field(ProgressOut)
+    def get_progress(self, obj: Application) -> Any:
+        return ProgressOut(self.context["progress"]).data
+
+    @extend_schema_field(DecisionOut(allow_null=True))
+    def get_decision(self, obj: Application) -> Any:
+        decision = self.context.get("decision")
+        return None if decision is None else DecisionOut(decision).data
+
+    @extend_schema_field(CityReviewOut(allow_null=True))
+    def get_city_review(self, obj: Application) -> Any:
+        review = self.context.get("city_review")
+        return None if review is None else CityReviewOut(review).data
+
+
+class EvidenceRefOut(serializers.Serializer):
+    id = serializers.IntegerField(source="evidence.id")
+    kind = serializers.CharField(source="evidence.kind")
+    title = serializers.CharField(source="evidence.title")
+    carried = serializers.BooleanField(help_text="沿用往年的佐证材料")
+
+
+def _score_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+class ScoreRowOut(serializers.Serializer):
+    """One indicator of an application, in rubric order; version 0 before the first save."""
+
+    code = serializers.CharField()
+    points = serializers.FloatField()
+    requirement = serializers.CharField(allow_null=True)
+    clause_requirement = serializers.CharField(allow_null=True)
+    self_score = _score_field(allow_null=True)
+    clause_met = serializers.BooleanField(allow_null=True)
+    comment = serializers.CharField()
+    version = serializers.IntegerField(help_text="保存时回传，用于发现他人同时修改")
+    changed_after_return = serializers.BooleanField(help_text="退回后学校已修改")
+    county_comment = serializers.CharField(help_text="县级意见（退回时学校可见）")
+    county_score = _score_field(allow_null=True, help_text="县级评分，仅县级、市级管理员可见")
+    evidence = EvidenceRefOut(many=True)
+
+
+class ExpertScoreRowOut(serializers.Serializer):
+    code = serializers.CharField()
+    points = serializers.FloatField()
+    requirement = serializers.CharField(allow_null=True)
+    clause_requirement = serializers.CharField(allow_null=True)
+    score = _score_field(allow_null=True)
+    clause_met = serializers.BooleanField(allow_null=True)
+    comment = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class AssignmentOut(serializers.ModelSerializer):
+    application = serializers.IntegerField(source="application_id")
+    campaign = serializers.IntegerField(source="application.campaign_id")
+    campaign_name = serializers.CharField(source="application.campaign.name")
+    school = SchoolRefOut(source="application.school")
+    applied_tier = serializers.CharField(source="application.applied_tier")
+
+    class Meta:
+        model = ExpertAssignment
+        fields = [
+            "id", "application", "campaign", "campaign_name", "school", "applied_tier",
+            "automatic", "assigned_at", "submitted_at",
+        ]
+
+
+class AssignmentDetailOut(AssignmentOut):
+    scores = serializers.SerializerMethodField(help_text="本人的评分，每个指标一行")
+
+    class Meta(AssignmentOut.Meta):
+        fields = [*AssignmentOut.Meta.fields, "scores"]
+
+    @extend_schema_field(ExpertScoreRowOut(many=True))
+    def get_scores(self, obj: ExpertAssignment) -> Any:
+        return ExpertScoreRowOut(self.context["rows"], many=True).data
+
+
+class PublishedResultOut(serializers.Serializer):
+    school = SchoolRefOut()
+    tier = serializers.CharField(source="decided_tier", help_text="认定等级")
+
+
+ApplicationConflictOut = _conflict("ApplicationConflictOut", ApplicationDetailOut())
+ScoreConflictOut = _conflict("ScoreConflictOut", ScoreRowOut())
+ExpertScoreConflictOut = _conflict("ExpertScoreConflictOut", ExpertScoreRowOut())
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False, allow_blank=True, help_text="已开启两步验证的账号：身份验证器上的 6 位动态验证码"
+    )
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="请求时放在请求头：Authorization: Token <token>")
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class ApplicationCreateIn(serializers.Serializer):
+    school = serializers.CharField(
+        required=False, help_text="学校标识码；账号只属于一所学校时可省略"
+    )
+
+
+class ApplicationUpdateIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, help_text="读取时得到的 version")
+    applied_tier = serializers.CharField(required=False, allow_blank=True, help_text="申报类型")
+    head_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    classes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    students = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    teachers = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    highlights = serializers.CharField(required=False, allow_blank=True, help_text="亮点特色")
+
+
+class SelfScoreIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, help_text="该指标读取时的 version；第一次保存为 0")
+    score = _score_field(allow_null=True, help_text="0 到该指标分值之间、0.5 的整数倍；null 为清除")
+    clause_met = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="指标中的 ★/▲ 条款是否达成"
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CountyScoreIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    score = _score_field(allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExpertScoreIn(SelfScoreIn):
+    pass
+
+
+class WithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnIn(serializers.Serializer):
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict,
+        help_text="按指标编码的意见，如 {\"1.1.1\": \"请补充网络拓扑图\"}",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="总体意见")
+
+
+class RecommendIn(serializers.Serializer):
+    recommend = serializers.BooleanField(help_text="true 推荐，false 不推荐")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExpertAssignIn(serializers.Serializer):
+    expert = serializers.CharField(help_text="评估专家的用户名")
+
+
+class AssignReportOut(serializers.Serializer):
+    created = serializers.IntegerField(help_text="新建的分配数")
+    understaffed = serializers.ListField(
+        child=serializers.CharField(), help_text="专家不足（回避后）的学校"
+    )
+
+
+class DecideIn(serializers.Serializer):
+    tier = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, default=None,
+        help_text="认定等级；省略或 null 为评分得出的等级，空字符串为未达标；与得出的等级不同须填写理由",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,65 @@
+"""The REST API under /api/: plain reads through a router, one path per workflow operation."""
+
+from __future__ import annotations
+
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from django.urls import path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from . import auth, reads, views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("rubrics", reads.RubricViewSet, basename="rubric")
+router.register("schools", reads.SchoolViewSet, basename="school")
+router.register("campaigns", reads.CampaignViewSet, basename="campaign")
+router.register("assignments", reads.AssignmentViewSet, basename="assignment")
+
+urlpatterns = [
+    path("token/", auth.TokenApi.as_view(), name="token"),
+    # Applications: reads, the school's writes, then the county's and the city's.
+    path("applications/", reads.ApplicationListApi.as_view(), name="application_list"),
+    path("applications/<int:pk>/", views.ApplicationDetailApi.as_view(), name="application_detail"),
+    path("applications/<int:pk>/scores/", views.ApplicationScoresApi.as_view(), name="application_scores"),
+    path("applications/<int:pk>/scores/<str:code>/", views.SelfScoreApi.as_view(), name="self_score"),
+    path("applications/<int:pk>/submit/", views.SubmitApi.as_view(), name="application_submit"),
+    path("applications/<int:pk>/withdraw/", views.WithdrawApi.as_view(), name="application_withdraw"),
+    path(
+        "applications/<int:pk>/county-scores/<str:code>/",
+        views.CountyScoreApi.as_view(),
+        name="county_score",
+    ),
+    path("applications/<int:pk>/return/", views.ReturnApi.as_view(), name="application_return"),
+    path("applications/<int:pk>/recommend/", views.RecommendApi.as_view(), name="application_recommend"),
+    path("applications/<int:pk>/experts/", views.ExpertAssignApi.as_view(), name="expert_assign"),
+    path("applications/<int:pk>/decide/", views.DecideApi.as_view(), name="application_decide"),
+    path("campaigns/<int:pk>/applications/", views.ApplicationCreateApi.as_view(), name="application_create"),
+    path("campaigns/<int:pk>/assign-experts/", views.AssignExpertsApi.as_view(), name="experts_assign"),
+    path("campaigns/<int:pk>/publish/", views.PublishApi.as_view(), name="campaign_publish"),
+    path("assignments/<int:pk>/scores/<str:code>/", views.ExpertScoreApi.as_view(), name="expert_score"),
+    path("assignments/<int:pk>/submit/", views.ExpertSubmitApi.as_view(), name="expert_submit"),
+    path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),
+    # The OpenAPI 3 schema and its documentation, served from our own static files.
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        # Redoc injects its styles at run time: allowed by this response's nonce, nothing else.
+        csp_update({"style-src": [NONCE]})(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
+    *router.urls,
+]
