@@ -15,9 +15,14 @@ run: $(VENV)/.installed assets
 	@mkdir -p var
 	$(VENV)/bin/campuseval migrate --noinput
 	$(VENV)/bin/campuseval load_rubrics
+	@# On an empty database: the demo city, its accounts and five campaigns (prints the accounts).
+	$(VENV)/bin/campuseval demo --if-empty --url http://$(HOST):$(PORT)/
 	@echo ""
 	@echo "campuseval: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@echo ""
+	@# The background worker (imports) runs beside the web server and stops with it.
+	$(VENV)/bin/campuseval db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-test assets browser lint typecheck pytest

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "campuseval.campaigns",
     "campuseval.evidence",
     "campuseval.notifications",
+    "campuseval.imports",
     "campuseval.demo",
+    "campuseval.api",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 MEDIA_ROOT = VAR_DIR / "media"  # uploads: outside the static folders, served only by views
+# Evidence upload limits: per file, and per application in total.
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", 50 * 1024 * 1024))
+EVIDENCE_MAX_APPLICATION_BYTES = int(os.environ.get("EVIDENCE_MAX_APPLICATION_BYTES", 2 * 1024**3))
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 if os.environ.get("CAMPUSEVAL_TESTING"):

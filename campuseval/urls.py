@@ -9,5 +9,11 @@ urlpatterns = [
     path("campaigns/", include("campuseval.campaigns.urls")),
     path("api/", include("campuseval.api.urls")),
     path("audit/", include("campuseval.audit.urls")),
+    path("evidence/", include("campuseval.evidence.urls")),
+    path("imports/", include("campuseval.imports.urls")),
+    path("inbox/", include("campuseval.notifications.urls")),
+    path("results/", include("campuseval.campaigns.public_urls")),
+    # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.
+    path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright for Python driving Debian's chromium against the live server.
+"""Browser-test fixtures: Playwright for Python driving Debian's chromium against the live server.
 
 Never Playwright's own browser download. Where chromium is missing and cannot be installed
 (scripts/ensure-chromium.sh), the tests are skipped with the reason — except in CI, which
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(os.environ.get("CAMPUSEVAL_SCREENSHOTS", Path(__file__).resolve().parents[1] / "screenshots"))
+SCREENSHOTS = Path(os.environ.get("CAMPUSEVAL_SCREENSHOTS", Path(__file__).resolve().parent / "screenshots"))
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -91,3 +91,8 @@ def cast(db) -> Cast:
         observer=_user("observer", "observer", region=city),
         outsider=_user("outsider"),
     )
+
+
+# The browser fixtures are defined once, here, so that one Playwright session serves every
+# module that drives a browser.
+from tests.browser import browser, shots  # noqa: E402,F401

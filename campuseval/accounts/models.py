@@ -114,7 +114,7 @@ class RoleAssignment(models.Model):
             if not self.region_id or self.school_id:
                 raise ValidationError({"region": "观察员须指定一个区域"})
         else:
-            if not self.region_id or self.school_id:
+            if self.region is None or self.school_id:
                 raise ValidationError({"region": f"{self.get_role_display()}须指定一个区域"})
             if self.region.level != place:
                 raise ValidationError(

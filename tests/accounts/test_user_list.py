@@ -76,6 +76,6 @@ def test_it_paginates(client, cast):
 def test_it_uses_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
     client.force_login(cast.platform_admin)
 
-    # Session, user, roles, regions (filter), count, page, roles of the page; the session save.
-    with django_assert_max_num_queries(10):
+    # Session, user, roles, regions (filter), count, page, roles of the page, the inbox badge; the session save.
+    with django_assert_max_num_queries(11):
         client.get("/accounts/users/")

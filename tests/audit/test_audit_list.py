@@ -162,8 +162,9 @@ def test_it_uses_a_fixed_number_of_queries(client, cast, django_assert_max_num_q
         record(COUNTY_A, actor=Actor(cast.county_admin_a.pk if i % 2 else cast.city_admin.pk, "x", None))
     client.force_login(cast.platform_admin)
 
-    # Session, user, roles, regions, count, page, actor names, region names; the session save.
-    with django_assert_max_num_queries(11):
+    # Session, user, roles, regions, count, page, actor names, region names, the inbox badge;
+    # the session save.
+    with django_assert_max_num_queries(12):
         client.get("/audit/")
 
 
