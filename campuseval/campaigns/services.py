@@ -444,21 +444,32 @@ def application_return(*, by: User, application: Application, comments: Mapping[
     if application.status != Status.SUBMITTED:
         raise WorkflowError(f"只能退回“已提交”的申报（当前：{application.get_status_display()}）")
     _county_may_act(application)
-    comments = {c: t.strip() for c, t in comments.items() if t and t.strip()}
-    if not comments and not note.strip():
+    # The comments given are authoritative for their indicators: an empty one clears an
+    # earlier comment, so the school never sees advice the county has taken back.
+    cleaned = {c: (t or "").strip() for c, t in comments.items()}
+    if not any(cleaned.values()) and not note.strip():
         raise WorkflowError("退回时请至少填写一条意见")
     rubric = application.campaign.rubric.engine_rubric()
-    unknown = [c for c in comments if c not in rubric.index]
+    unknown = [c for c in cleaned if c not in rubric.index]
     if unknown:
         raise WorkflowError(f"评估标准中没有指标 {'、'.join(unknown)}")
-    for code, text in comments.items():
-        row, _ = IndicatorScore.objects.get_or_create(application=application, code=code, defaults={"version": 0})
-        row.county_comment = text
-        row.version += 1
-        row.save(update_fields=["county_comment", "version", "updated_at"])
+    rows = {r.code: r for r in IndicatorScore.objects.filter(application=application, code__in=list(cleaned))}
+    for code, text in cleaned.items():
+        row = rows.get(code)
+        if row is None and not text:
+            continue
+        if row is None:
+            row = IndicatorScore.objects.create(application=application, code=code, version=0)
+        if row.county_comment != text:
+            row.county_comment = text
+            row.version += 1
+            row.save(update_fields=["county_comment", "version", "updated_at"])
+    comments = {c: t for c, t in cleaned.items() if t}
     IndicatorScore.objects.filter(application=application).update(changed_after_return=False)
     application.county_note = note.strip()
     application = _transition(application, by, Status.RETURNED, note=note.strip(), county_note=note.strip())
+    if comments:
+        audit_log("update", application, after={"county_comments": comments}, region_code=_region_code(application))
     notify(
         _school_users(application.school),
         kind="returned",

@@ -223,3 +223,13 @@ def test_an_expert_cannot_score_someone_elses_assignment(application, cast, camp
     assignment = app.assignments.get()
     with pytest.raises(s.WorkflowError):
         s.expert_score_save(by=cast.expert, assignment=assignment, code="1.1.1", score=1, expected_version=1)
+
+
+def test_a_comment_cleared_before_a_return_is_not_shown_to_the_school(application, cast):
+    app = submitted(application, cast)
+    app = s.application_return(by=cast.county_admin_a, application=app, comments={"1.1.1": "请补充", "1.1.2": "缺少照片"})
+    app = s.application_submit(by=cast.school_user_a, application=app)
+    app = s.application_return(by=cast.county_admin_a, application=app, comments={"1.1.1": "", "1.1.2": "仍缺少照片"})
+    assert app.scores.get(code="1.1.1").county_comment == ""
+    assert app.scores.get(code="1.1.2").county_comment == "仍缺少照片"
+    assert AuditRecord.objects.filter(object_type="campaigns.application", after__county_comments={"1.1.2": "仍缺少照片"}).exists()
