@@ -102,11 +102,17 @@ def user_update(*, user: User, **fields: object) -> User:
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, by_self: bool) -> None:
-    """Set a new password; a change by the user ends the must-change-at-first-log-in rule."""
+    """Set a new password; a change by the user ends the must-change-at-first-log-in rule.
+
+    API tokens issued under the old password stop working: a new password is a new key.
+    """
+    from rest_framework.authtoken.models import Token
+
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = not by_self
     user.save(update_fields=["password", "must_change_password"])
+    Token.objects.filter(user=user).delete()
     audit_log(
         "update",
         user,

@@ -26,6 +26,7 @@ from campuseval.accounts.scope import (
 )
 from campuseval.campaigns import services as workflow
 from campuseval.campaigns.models import Application, Campaign, Status
+from campuseval.campaigns.selectors import published_applications
 from campuseval.regions.models import Region, School
 from campuseval.rubrics.models import Rubric
 from campuseval.rubrics.selectors import rubric_get, rubric_list, rubric_versions
@@ -208,9 +209,4 @@ class ResultsApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema generator, without a campaign
             return Application.objects.none()
         campaign = get_object_or_404(Campaign, pk=self.kwargs["pk"], published_at__isnull=False)
-        return (
-            Application.objects.filter(campaign=campaign, status=Status.PUBLISHED)
-            .exclude(decided_tier="")
-            .select_related("school__county")
-            .order_by("school__county__code", "school__code")
-        )
+        return published_applications(campaign)

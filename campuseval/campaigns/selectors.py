@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from campuseval.engine import Rubric, SchoolInput, SchoolResult, score_school
 from campuseval.engine.facts import FactValue
 from campuseval.regions.models import SchoolFacts
 
-from .models import Application, Campaign, ExpertScore, IndicatorScore
+from .models import Application, Campaign, ExpertScore, IndicatorScore, Status
 from .services import latest_facts
 
 
@@ -152,3 +154,14 @@ def combined_result(application: Application) -> CombinedResult | None:
     clauses = {c.code: sum(c.clause_votes) * 2 > len(c.clause_votes) for c in indicators.values() if c.clause_votes}
     result = _result(application, {c.code: c.value for c in indicators.values()}, clauses)
     return CombinedResult(result=result, indicators=indicators, experts=experts)
+
+
+def published_applications(campaign: Campaign) -> QuerySet[Application]:
+    """The certified schools of a published campaign, as the public page and the API list them:
+    schools without a tier are not listed, and nothing but names and tiers is read from them."""
+    return (
+        Application.objects.filter(campaign=campaign, status=Status.PUBLISHED)
+        .exclude(decided_tier="")
+        .select_related("school__county")
+        .order_by("school__county__code", "school__code")
+    )

@@ -10,6 +10,10 @@ from campuseval.engine import model as engine_model
 from campuseval.rubricfile.load import to_engine
 from campuseval.rubricfile.schema import RubricFile
 
+# Versions never change, so each one's engine model is built once per process. Keyed by the
+# content hash as well, so a test database that reuses a primary key never sees a stale one.
+_ENGINE_CACHE: dict[tuple[int, str], engine_model.Rubric] = {}
+
 
 class Rubric(models.Model):
     """One version of a rubric file; campaigns will point at a version, so rows never change."""
@@ -46,5 +50,11 @@ class Rubric(models.Model):
         return RubricFile.model_validate(self.content)
 
     def engine_rubric(self) -> engine_model.Rubric:
-        """The scoring engine's model of this version."""
-        return to_engine(self.rubric_file())
+        """The scoring engine's model of this version (built once per version and process:
+        a version never changes, and every page and service of a campaign asks for it)."""
+        if self.pk is None:
+            return to_engine(self.rubric_file())
+        key = (self.pk, self.content_hash)
+        if key not in _ENGINE_CACHE:
+            _ENGINE_CACHE[key] = to_engine(self.rubric_file())
+        return _ENGINE_CACHE[key]

@@ -169,3 +169,13 @@ def test_a_bad_token_gets_401(cast):
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
 
     assert client.get("/api/rubrics/").status_code == 401
+
+
+def test_a_password_change_revokes_the_api_token(cast):
+    from rest_framework.authtoken.models import Token
+
+    from campuseval.accounts.services import user_set_password
+
+    Token.objects.create(user=cast.school_user_a)
+    user_set_password(user=cast.school_user_a, password="An0ther-Passw0rd!", by_self=True)
+    assert not Token.objects.filter(user=cast.school_user_a).exists()

@@ -43,7 +43,7 @@ from campuseval.campaigns.models import (
     Stage,
     Status,
 )
-from campuseval.campaigns.selectors import CombinedResult, combined_result
+from campuseval.campaigns.selectors import CombinedResult, combined_result, published_applications
 from campuseval.regions.models import Region
 
 city_admin_required = allowed_if(
@@ -644,12 +644,7 @@ class TierGroup:
 def published_results(campaign: Campaign, q: str = "") -> tuple[list[TierGroup], int]:
     """The certified schools, by tier (highest first) and county; schools without a tier are
     not listed. Only names: no scores, no people."""
-    rows = (
-        Application.objects.filter(campaign=campaign, status=Status.PUBLISHED)
-        .exclude(decided_tier="")
-        .select_related("school__county")
-        .order_by("school__county__code", "school__code")
-    )
+    rows = published_applications(campaign)
     total = rows.count()
     if q:
         rows = rows.filter(Q(school__name__icontains=q) | Q(school__county__name__icontains=q))
