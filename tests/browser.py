@@ -18,6 +18,7 @@ CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
+    "--lang=zh-CN",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",

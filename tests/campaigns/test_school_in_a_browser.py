@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from tests.evidence.conftest import PDF
 
 
 def test_a_school_fills_in_its_self_assessment_on_a_phone(
-    browser, live_server, transactional_db, cast, campaign, client, tmp_path
+    browser, live_server, transactional_db, cast, campaign, client, tmp_path, settings
 ):
     from campuseval.campaigns import services as s
     from campuseval.campaigns.models import IndicatorScore
