@@ -42,7 +42,7 @@ pytest: $(VENV)/.installed-test assets
 	env -u TEST_DATABASE_URL CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest -m "not sqlite_only" ; \
+		CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest ; \
 	fi
 
 bench: $(VENV)/.installed
