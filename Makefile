@@ -37,12 +37,14 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy campuseval
 
-# The suite runs on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL names one.
+# The suite runs on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL names one;
+# one worker per core (pytest-xdist), a test module stays on one worker.
+PYTEST := $(VENV)/bin/pytest -n auto --dist loadfile
 pytest: $(VENV)/.installed-test assets
-	env -u TEST_DATABASE_URL CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest
+	env -u TEST_DATABASE_URL CAMPUSEVAL_TESTING=1 $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		CAMPUSEVAL_TESTING=1 $(VENV)/bin/pytest ; \
+		CAMPUSEVAL_TESTING=1 $(PYTEST) ; \
 	fi
 
 bench: $(VENV)/.installed
