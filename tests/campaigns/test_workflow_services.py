@@ -233,3 +233,14 @@ def test_a_comment_cleared_before_a_return_is_not_shown_to_the_school(applicatio
     assert app.scores.get(code="1.1.1").county_comment == ""
     assert app.scores.get(code="1.1.2").county_comment == "仍缺少照片"
     assert AuditRecord.objects.filter(object_type="campaigns.application", after__county_comments={"1.1.2": "仍缺少照片"}).exists()
+
+
+def test_the_school_sees_its_tier_on_its_page_once_published(application, cast, campaign, clock, client):
+    app = _through_review(cast, campaign, clock, application, [{}, {}])
+    s.application_decide(by=cast.city_admin, application=app)
+    client.force_login(cast.school_user_a)
+    assert "认定结果已公布" not in client.get(f"/campaigns/applications/{app.pk}/").content.decode()
+    s.campaign_publish(by=cast.city_admin, campaign=campaign)
+    client.force_login(cast.school_user_a)
+    page = client.get(f"/campaigns/applications/{app.pk}/").content.decode()
+    assert "认定结果已公布：<strong>示范型</strong>" in page
