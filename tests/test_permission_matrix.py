@@ -378,6 +378,8 @@ MATRIX: list[Route] = [
     R("api:application_create", "POST", campaign(), in_=SCHOOLS, out=SCHOOL_OUT),
     R("api:experts_assign", "POST", campaign(), in_=CITY, out=CITY_OUT),
     R("api:campaign_publish", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("api:campaign_open", "POST", none, _=CITY),
+    R("api:campaign_update", "PATCH", campaign(), in_=CITY, out=CITY_OUT),
     R("api:expert_score", "PUT", assignment_code, in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     R("api:expert_submit", "POST", assignment(), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     R("api:results", "GET", results("pk"), published=LOGGED_IN, unpublished=NOBODY),

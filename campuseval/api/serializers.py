@@ -517,3 +517,24 @@ class DecideIn(serializers.Serializer):
         help_text="认定等级；省略或 null 为评分得出的等级，空字符串为未达标；与得出的等级不同须填写理由",
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CampaignIn(serializers.Serializer):
+    """A campaign to open (all required but the settings) or to change (any subset)."""
+
+    city = serializers.RegexField(r"^\d{6}$", help_text="城市的行政区划代码，如 341100")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    name = serializers.CharField(max_length=100)
+    rubric = serializers.CharField(help_text="评估标准编号，如 taizhou-2022")
+    rubric_version = serializers.IntegerField(required=False, min_value=1, help_text="省略为最新版本")
+    opens_at = serializers.DateTimeField()
+    application_deadline = serializers.DateTimeField()
+    county_review_deadline = serializers.DateTimeField()
+    city_review_deadline = serializers.DateTimeField()
+    publication_deadline = serializers.DateTimeField()
+    cap_at_applied_tier = serializers.BooleanField(required=False)
+    experts_per_application = serializers.IntegerField(required=False, min_value=1, max_value=15)
+    combine = serializers.ChoiceField(choices=Campaign.Combine.choices, required=False)
+    gap_share = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
+    quota_total = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    quota_per_tier = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)

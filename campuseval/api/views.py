@@ -300,6 +300,67 @@ class AssignExpertsApi(ApiView):
         return Response(s.AssignReportOut(report).data)
 
 
+def _campaign_fields(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Service fields from CampaignIn data: the city among the user's, the rubric version."""
+    from campuseval.regions.models import Region
+    from campuseval.rubrics.models import Rubric
+
+    fields = dict(data)
+    if "city" in fields:
+        city = Region.objects.filter(
+            code=fields.pop("city"), pk__in=RoleAssignment.objects.filter(user=user, role=Role.CITY_ADMIN).values("region")
+        ).first()
+        if city is None:
+            raise ValidationError({"city": ["不是您管理的城市"]})
+        fields["city"] = city
+    if "rubric" in fields:
+        versions = Rubric.objects.filter(code=fields.pop("rubric")).order_by("-version")
+        if "rubric_version" in fields:
+            versions = versions.filter(version=fields.pop("rubric_version"))
+        rubric = versions.first()
+        if rubric is None:
+            raise ValidationError({"rubric": ["没有这个评估标准（或版本）"]})
+        fields["rubric_id"] = rubric.pk
+    fields.pop("rubric_version", None)
+    if "city" in fields:
+        fields["city_id"] = fields.pop("city").pk
+    return fields
+
+
+class CampaignOpenApi(ApiView):
+    @extend_schema(
+        tags=["年度创建"],
+        summary="开启年度创建：城市、年度、评估标准版本（开启后冻结）、各阶段截止时间与设置（市级管理员）",
+        request=s.CampaignIn,
+        responses={201: s.CampaignOut, **REFUSALS},
+    )
+    def post(self, request: Request) -> Response:
+        require_role(request.user, "city", "开启年度创建")
+        data = s.CampaignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = _campaign_fields(request.user, data.validated_data)
+        campaign = self.perform(workflow.campaign_open, **fields)
+        return Response(s.CampaignOut(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignUpdateApi(ApiView):
+    @extend_schema(
+        tags=["年度创建"],
+        summary="修改年度创建的截止时间与设置；已有申报后不能更换评估标准（市级管理员）",
+        request=s.CampaignIn(partial=True),
+        responses={200: s.CampaignOut, **REFUSALS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        campaign = campaign_to_run(request.user, pk, doing="修改年度创建")
+        data = s.CampaignIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = _campaign_fields(request.user, data.validated_data)
+        if "city_id" in fields and fields["city_id"] != campaign.city_id:
+            raise ValidationError({"city": ["年度创建的城市不能更改"]})
+        campaign = self.perform(workflow.campaign_update, campaign=campaign, **fields)
+        return Response(s.CampaignOut(campaign).data)
+
+
 class PublishApi(ApiView):
     @extend_schema(
         tags=["公布结果"],
