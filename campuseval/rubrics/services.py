@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from campuseval.audit.services import audit_log
 from campuseval.rubricfile.check import check_rubric
 from campuseval.rubricfile.load import RubricFileError, load_rubric_file, shipped_rubric_paths
 from campuseval.rubricfile.schema import RubricFile
@@ -70,6 +71,17 @@ def _save(rubric_file: RubricFile, *, path: Path) -> tuple[Rubric, bool]:
     )
     rubric.full_clean()
     rubric.save()
+    audit_log(
+        "create",
+        rubric,
+        after={
+            "code": rubric.code,
+            "version": rubric.version,
+            "content_hash": digest,
+            "source_path": rubric.source_path,
+            "previous_version": latest.version if latest is not None else None,
+        },
+    )
     return rubric, True
 
 

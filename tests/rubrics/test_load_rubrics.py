@@ -132,3 +132,14 @@ def test_it_tells_whether_the_service_created_a_version():
 
     assert (first.version, created) == (1, True)
     assert (again.pk, created_again) == (first.pk, False)
+
+
+def test_loading_a_rubric_version_is_in_the_audit_trail(db):
+    from campuseval.audit.models import AuditRecord
+    from campuseval.rubrics.services import rubrics_load_shipped
+
+    rubrics_load_shipped()
+    records = AuditRecord.objects.filter(object_type="rubrics.rubric", action="create")
+    assert sorted(r.after["code"] for r in records) == ["taizhou-2022", "weifang-2022", "zibo"]
+    rubrics_load_shipped()  # unchanged files: no new version, no new record
+    assert AuditRecord.objects.filter(object_type="rubrics.rubric").count() == 3
