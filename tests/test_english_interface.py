@@ -63,3 +63,8 @@ def test_language_switch_sets_english(client, shipped_rubrics):
 
     html = client.get(reverse("rubrics:list")).content.decode()
     assert '<h1 class="h3">Rubrics</h1>' in html
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_chooses(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page

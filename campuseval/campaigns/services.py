@@ -330,15 +330,19 @@ def self_scores_save(*, by: User, application: Application, scores: Sequence[Sco
             row.changed_after_return = row.changed_after_return or before != snapshot(row, SELF_SCORE_FIELDS)
         befores.append((row.pk is None, before))
     _rows_save(IndicatorScore, rows, [*SELF_SCORE_FIELDS, "changed_after_return", "version", "updated_by"])
-    region = _region_code(application)
+    _audit_rows(rows, befores, SELF_SCORE_FIELDS, _region_code(application))
+    return rows
+
+
+def _audit_rows(rows: Sequence[Any], befores: Sequence[tuple[bool, dict[str, Any]]], fields: list[str], region: str) -> None:
+    """One audit record per saved score row that changed, in one append."""
     entries: list[Entry] = []
     for row, (created, before) in zip(rows, befores, strict=True):
-        old, new = changed(before, snapshot(row, SELF_SCORE_FIELDS))
+        old, new = changed(before, snapshot(row, fields))
         if new:
             action = "create" if created else "update"
             entries.append(entry_for(action, row, before=old or None, after=new, region_code=region))
     audit_append(entries)
-    return rows
 
 
 @transaction.atomic
@@ -422,18 +426,12 @@ def county_scores_save(*, by: User, application: Application, scores: Sequence[S
     for item, value, row in zip(scores, values, rows, strict=True):
         if row.version != item.expected_version:
             raise EditConflict(f"指标 {item.code} 已被他人修改，请刷新后再保存", row)
-        befores.append(snapshot(row, COUNTY_SCORE_FIELDS))
+        befores.append((row.pk is None, snapshot(row, COUNTY_SCORE_FIELDS)))
         row.county_score, row.county_comment = value, item.comment
         row.version += 1
         row.updated_by = by
     _rows_save(IndicatorScore, rows, [*COUNTY_SCORE_FIELDS, "version", "updated_by"])
-    region = _region_code(application)
-    entries: list[Entry] = []
-    for row, before in zip(rows, befores, strict=True):
-        old, new = changed(before, snapshot(row, COUNTY_SCORE_FIELDS))
-        if new:
-            entries.append(entry_for("update", row, before=old, after=new, region_code=region))
-    audit_append(entries)
+    _audit_rows(rows, befores, COUNTY_SCORE_FIELDS, _region_code(application))
     return rows
 
 
@@ -658,14 +656,7 @@ def expert_scores_save(*, by: User, assignment: ExpertAssignment, scores: Sequen
         row.clause_met = item.clause_met if indicator.has_clause else None
         row.version += 1
     _rows_save(ExpertScore, rows, [*EXPERT_SCORE_FIELDS, "version"])
-    region = _region_code(assignment.application)
-    entries: list[Entry] = []
-    for row, (created, before) in zip(rows, befores, strict=True):
-        old, new = changed(before, snapshot(row, EXPERT_SCORE_FIELDS))
-        if new:
-            action = "create" if created else "update"
-            entries.append(entry_for(action, row, before=old or None, after=new, region_code=region))
-    audit_append(entries)
+    _audit_rows(rows, befores, EXPERT_SCORE_FIELDS, _region_code(assignment.application))
     return rows
 
 
