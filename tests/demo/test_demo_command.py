@@ -207,6 +207,9 @@ def test_if_empty_skips_a_database_that_is_not_empty(built):
 
     assert "未生成演示数据" in out
     assert School.objects.count() == 561
+    # `make run` again still tells how to log in.
+    assert "演示账号（密码为 Demo-2022-campus，除非已修改）" in out
+    assert "county-341125（定远县）" in out
 
 
 def test_it_refuses_a_password_that_breaks_the_rules_and_writes_nothing(db):

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
+from campuseval.accounts.models import User
 from campuseval.audit.models import AuditRecord
 from campuseval.demo.generate import (
     COUNTIES,
@@ -73,6 +74,11 @@ class Command(BaseCommand):
         refusal = demo_refusal(plan)
         if refusal and options["if_empty"]:
             self.stdout.write(f"未生成演示数据：{refusal}")
+            if User.objects.filter(username="admin").exists():
+                # `make run` again: the demo is already there; say again how to log in.
+                self._accounts(
+                    plan, options, heading=f"演示账号（密码为 {options['password']}，除非已修改）："
+                )
             return
         records_before = AuditRecord.objects.count()
         try:
@@ -143,7 +149,13 @@ class Command(BaseCommand):
                 for line in campaign.lines:
                     out(f"      {line}")
         out("")
-        out(f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
+        self._accounts(plan, options, heading=f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
+        out(START_OVER)
+
+    def _accounts(self, plan: DemoPlan, options: Any, *, heading: str) -> None:
+        """The demo accounts by role, and where to log in."""
+        out = self.stdout.write
+        out(heading)
         names = {c.code: c.name for c in COUNTIES}
         out("  平台管理员  admin")
         out("  市级管理员  city（滁州市）")
@@ -163,4 +175,3 @@ class Command(BaseCommand):
         out("  观察员      observer（滁州市，只读）")
         out("")
         out(f"登录：{options['url'].rstrip('/')}{reverse('accounts:login')}")
-        out(START_OVER)
