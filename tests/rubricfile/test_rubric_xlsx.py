@@ -21,7 +21,7 @@ from campuseval.rubricfile.load import load_rubric_file
 from campuseval.rubricfile.schema import RubricFile
 from campuseval.rubricfile.xlsx import XlsxImportError, export_rubric, import_rubric
 
-RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"
+RUBRICS = Path(__file__).resolve().parents[2] / "rubrics"  # the shipped rubric files
 
 POSITIONAL: dict[str, Any] = {
     "id": "test-positional",
