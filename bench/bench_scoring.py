@@ -53,12 +53,12 @@ def main() -> int:
         for n in range(args.schools)
     ]
     t0 = time.perf_counter()
-    alone = [score_school(rubric, s, plan=False) for s in inputs]
+    alone = [score_school(rubric, s, path=False) for s in inputs]
     one_at_a_time = time.perf_counter() - t0
 
     # The two must agree, or the speed means nothing.
     assert all(abs(a.total - b) < 1e-9 for a, b in zip(alone, result.total.tolist(), strict=True))
-    assert [rubric.tier_rank(a.engine_tier) for a in alone] == result.rank.tolist()
+    assert [rubric.tier_rank(a.uncapped_tier) for a in alone] == result.rank.tolist()
 
     ratio = one_at_a_time / batch
     tiers = {name: int((result.rank == rubric.tier_rank(name)).sum()) for name in [t.name for t in rubric.tiers]}

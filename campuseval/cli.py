@@ -59,7 +59,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     schools = [
         SchoolInput(s.school, s.scores, s.clauses, facts.get(s.school, {})) for s in schools
     ]
-    results = score_schools(rubric, schools, plan=args.json)
+    results = score_schools(rubric, schools, path=args.json)
     sys.stdout.write(results_json(results) if args.json else results_csv(results))
     return 0
 

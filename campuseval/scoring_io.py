@@ -200,12 +200,12 @@ def results_csv(results: Iterable[SchoolResult]) -> str:
 
 
 def result_dict(r: SchoolResult) -> dict[str, Any]:
-    plan = r.next_tier
+    path = r.next_tier
     return {
         "school": r.school,
         "total": r.total,
         "tier": r.tier_name,
-        "engine_tier": r.engine_tier,
+        "uncapped_tier": r.uncapped_tier,
         "area_totals": r.area_totals,
         "subarea_totals": r.subarea_totals,
         "basic_met": list(r.basic_met),
@@ -214,10 +214,10 @@ def result_dict(r: SchoolResult) -> dict[str, Any]:
         "missed_demo": list(r.demo_missed),
         "warnings": [{"indicator": w.code, "check": w.check, "message": w.message} for w in r.warnings],
         "next_tier": None
-        if plan is None
+        if path is None
         else {
-            "target": plan.target,
-            "reachable": plan.reachable,
+            "target": path.target,
+            "reachable": path.reachable,
             "steps": [
                 {
                     "indicator": s.code,
@@ -226,7 +226,7 @@ def result_dict(r: SchoolResult) -> dict[str, Any]:
                     "raise_by": s.to_score - s.from_score,
                     "clause_met": s.set_clause,
                 }
-                for s in plan.steps
+                for s in path.steps
             ],
         },
     }

@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),
 ]
+
+# A role that may never use a page: the gate's message on the 403 page.
+handler403 = "campuseval.accounts.gates.permission_denied"

@@ -13,38 +13,28 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from campuseval.regions.selectors import regions_for
 
 from . import scope, services
-from .decorators import platform_admin_required
 from .filters import UserFilter
 from .forms import RoleGrantForm, UserCreateForm, UserEditForm, add_service_errors
-from .models import ROLE_PLACE, Role, RoleAssignment, User
+from .gates import gate_required
+from .models import ROLE_PLACE, Role, User
 from .passwords import generate_password
+from .selectors import roles_of_account, with_roles
 
 PAGE_SIZE = 50
 # For the grant form: each role with where it is held, so the page shows the right field.
 ROLE_PLACES = [(r.value, r.label, str(ROLE_PLACE[r] or "none")) for r in Role]
 
 
-def _with_roles(qs: QuerySet[User]) -> QuerySet[User]:
-    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    return (
-        qs.select_related("home_county")
-        .prefetch_related(
-            Prefetch("roles", queryset=RoleAssignment.objects.select_related("region", "school"))
-        )
-        .annotate(two_factor=Exists(confirmed))
-    )
-
-
 def _get_user(request: HttpRequest, pk: int) -> User:
-    return scope.get_in_scope(_with_roles(scope.users_for(request.user, write=True)), pk=pk)
+    return scope.get_in_scope(with_roles(scope.users_for(request.user, write=True)), pk=pk)
 
 
 def _me(request: HttpRequest) -> User:
@@ -52,11 +42,11 @@ def _me(request: HttpRequest) -> User:
     return request.user
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = _with_roles(scope.users_for(request.user))
-    found = UserFilter(request.GET or None, queryset=users, regions=scope.regions_for(request.user))
+    users = with_roles(scope.users_for(request.user))
+    found = UserFilter(request.GET or None, queryset=users, regions=regions_for(request.user))
     page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"filter": found, "page": page})
 
@@ -69,7 +59,7 @@ def _password_once(request: HttpRequest, user: User, password: str, *, created: 
     )
 
 
-@platform_admin_required
+@gate_required("platform")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
@@ -104,13 +94,13 @@ def _detail(request: HttpRequest, user: User, grant_form: RoleGrantForm | None =
     return render(request, "accounts/user_detail.html", context)
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_GET
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _get_user(request, pk))
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_user(request, pk)
@@ -126,7 +116,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "account": user})
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_POST
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_user(request, pk)
@@ -148,12 +138,12 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, user, grant_form=form)
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_POST
 def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     user = _get_user(request, pk)
     assignment = scope.get_in_scope(
-        RoleAssignment.objects.filter(user=user).select_related("region", "school__county"),
+        roles_of_account(user),
         pk=role_pk,
     )
     try:
@@ -165,7 +155,7 @@ def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@platform_admin_required
+@gate_required("platform")
 @never_cache
 @require_POST
 def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
@@ -176,7 +166,7 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return _password_once(request, user, password, created=False)
 
 
-@platform_admin_required
+@gate_required("platform")
 @require_POST
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_user(request, pk)

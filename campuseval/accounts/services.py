@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from campuseval.audit.services import audit_append, audit_log, changed, entry_for, snapshot
+from campuseval.audit.context import Actor
+from campuseval.audit.services import Entry, audit_append, audit_log, changed, entry_for, snapshot
 
 from .models import Role, RoleAssignment, User
 from .passwords import generate_password
@@ -198,3 +199,21 @@ def totp_device_remove(*, user: User) -> None:
             after={"two_factor": "已解除"},
             region_code=region_code_of(user),
         )
+
+
+def login_audit(action: str, *, username: str, user: User | None, ip: str | None, **after: str) -> None:
+    """Record a log-in event (log-in, failed log-in, log-out) of the pages or the API; the
+    region of the account's first role lets its administrators see it.
+
+    A failed attempt is anonymous: whoever typed the name is not known to be its owner.
+    """
+    acting = user.pk if user is not None and action != "login_failed" else None
+    entry = Entry(
+        action=action,
+        object_type=User._meta.label_lower,
+        object_id=str(user.pk) if user else "",
+        object_repr=str(user) if user else username[:200],
+        region_code=region_code_of(user) if user else "",
+        after=after or None,
+    )
+    audit_append([entry], actor=Actor(acting, username[:150], ip))

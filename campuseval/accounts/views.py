@@ -17,10 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from campuseval.audit.context import Actor, acting_as, client_ip
-from campuseval.audit.services import Entry, audit_append
+from campuseval.audit.context import client_ip
 
-from . import services
+from . import selectors, services
 from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm, TwoFactorSetupForm
 from .models import User
 
@@ -32,22 +31,7 @@ MAX_TOKEN_FAILURES = 5
 def _audit_login(
     action: str, request: HttpRequest, username: str, user: User | None, **after: str
 ) -> None:
-    """Record a log-in event; the region of the account's first role lets its admins see it.
-
-    A failed attempt is anonymous: whoever typed the name is not known to be its owner.
-    """
-    acting_user = user.pk if user is not None and action != "login_failed" else None
-    actor = Actor(acting_user, username[:150], client_ip(request))
-    entry = Entry(
-        action=action,
-        object_type=User._meta.label_lower,
-        object_id=str(user.pk) if user else "",
-        object_repr=str(user) if user else username[:200],
-        region_code=services.region_code_of(user) if user else "",
-        after=after or None,
-    )
-    with acting_as(actor):
-        audit_append([entry])
+    services.login_audit(action, username=username, user=user, ip=client_ip(request), **after)
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -80,7 +64,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             username = form.cleaned_data["username"]
-            known = User.objects.filter(username=username).first()
+            known = selectors.user_by_username(username)
             locked = getattr(request, "axes_locked_out", False)
             reason = "登录已锁定" if locked else "用户名或密码不正确"
             _audit_login("login_failed", request, username, known, reason=reason)
@@ -88,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             assert isinstance(user, User)
             request.session[NEXT] = request.GET.get("next") or request.POST.get("next")
-            if user.otp_required or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            if user.otp_required or selectors.two_factor_on(user):
                 request.session[PENDING] = user.pk
                 request.session["token_failures"] = 0
                 return redirect("accounts:login_token")
@@ -98,7 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def _pending_user(request: HttpRequest) -> User | None:
     pk = request.session.get(PENDING)
-    return User.objects.filter(pk=pk, is_active=True).first() if pk else None
+    return selectors.active_user(pk) if pk else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,10 +91,10 @@ def login_token_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = selectors.totp_device(user, confirmed=True)
     enrolling = device is None
     if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or services.totp_device_start(user=user)
+        device = selectors.totp_device(user, confirmed=False) or services.totp_device_start(user=user)
     assert device is not None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,18 +152,14 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
 
 
-def _two_factor_on(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
-
-
 @login_required
 @require_GET
 def me_view(request: HttpRequest) -> HttpResponse:
     """My account: who I am, my roles, my password and two-factor log-in."""
     user = request.user
     assert isinstance(user, User)
-    roles = user.roles.select_related("region", "school")
-    context = {"account": user, "roles": roles, "two_factor": _two_factor_on(user)}
+    roles = selectors.roles_of_account(user)
+    context = {"account": user, "roles": roles, "two_factor": selectors.two_factor_on(user)}
     return render(request, "accounts/me.html", context)
 
 
@@ -190,7 +170,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """Bind an authenticator (or replace the one bound): scan, then confirm with a code."""
     user = request.user
     assert isinstance(user, User)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = selectors.totp_device(user, confirmed=False)
     if device is None:
         device = services.totp_device_start(user=user)
     form = TwoFactorSetupForm(user, request.POST or None)
@@ -205,7 +185,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr_svg": _qr(device),
         "secret": _base32(device.bin_key),
-        "replacing": _two_factor_on(user),
+        "replacing": selectors.two_factor_on(user),
     }
     return render(request, "accounts/two_factor_setup.html", context)
 

@@ -7,38 +7,34 @@ from typing import Any
 from rest_framework.request import Request
 
 from campuseval.accounts.models import User
-from campuseval.accounts.scope import applications_for, evidence_for, is_platform_admin
-from campuseval.campaigns.models import Application, ExpertAssignment
+from campuseval.campaigns import access, visibility
+from campuseval.campaigns.models import Application, Campaign, ExpertAssignment
 from campuseval.campaigns.selectors import combined_result, self_result
+from campuseval.campaigns.selectors.county import quota_usage
+from campuseval.evidence.access import links_for_viewer
 from campuseval.evidence.models import EvidenceLink
 
 from . import serializers as s
 
 
-def _acts_as(user: User, application: Application, *actors: str) -> bool:
-    return is_platform_admin(user) or any(
-        applications_for(user, action=a).filter(pk=application.pk).exists() for a in actors
-    )
-
-
 def application_data(request: Request, application: Application) -> Any:
-    """The application with the engine's result of its self-assessment, as the viewer may see it."""
-    user = request.user
+    """The application with the engine's result of its self-assessment, as the viewer may see it
+    (``campaigns.visibility``: the same rule as the pages)."""
     rows = list(application.scores.all())
     rubric = application.campaign.rubric.engine_rubric()
-    city = _acts_as(user, application, "city")
+    view = visibility.application_view(request.user, application)
     decision = None
-    if application.decided_at is not None and (city or application.campaign.published_at is not None):
+    if view.decision:
         decision = {
             "tier": application.decided_tier or None,
             "tier_name": application.decided_tier or rubric.no_tier,
-            "engine_tier": (application.engine_tier or None) if city else None,
-            "combined_total": application.combined_total if city else None,
-            "override_reason": application.override_reason if city else "",
+            "scored_tier": (application.scored_tier or None) if view.city_detail else None,
+            "combined_total": application.combined_total if view.combined_total else None,
+            "override_reason": application.override_reason if view.city_detail else "",
             "decided_at": application.decided_at,
         }
     city_review = None
-    if city:
+    if view.city_detail:
         combined = combined_result(application)
         city_review = {
             "assignments": list(application.assignments.select_related("expert")),
@@ -63,10 +59,9 @@ def score_rows(user: User, application: Application, code: str | None = None) ->
     rubric = application.campaign.rubric.engine_rubric()
     indicators = [rubric.indicator(code)] if code else list(rubric.indicators)
     saved = {r.code: r for r in (application.scores.filter(code=code) if code else application.scores.all())}
-    county = _acts_as(user, application, "county", "city")
-    links = EvidenceLink.objects.filter(application=application, evidence__in=evidence_for(user))
+    view = visibility.application_view(user, application)
     evidence: dict[str, list[EvidenceLink]] = {}
-    for link in links.select_related("evidence"):
+    for link in links_for_viewer(user, application.pk):
         evidence.setdefault(link.code, []).append(link)
     rows = []
     for ind in indicators:
@@ -81,10 +76,20 @@ def score_rows(user: User, application: Application, code: str | None = None) ->
             "comment": row.comment if row else "",
             "version": row.version if row else 0,
             "changed_after_return": row.changed_after_return if row else False,
-            "county_comment": row.county_comment if row else "",
-            "county_score": row.county_score if row and county else None,
+            "county_comment": row.county_comment if row and view.county_comments else "",
+            "county_score": row.county_score if row and view.county_work else None,
             "evidence": evidence.get(ind.code, []),
         })
+    return rows
+
+
+def campaign_quota(user: User, campaign: Campaign) -> list[dict[str, Any]]:
+    """The counties' quotas the user sees: the same counties as the campaign page shows."""
+    rows = []
+    for county in access.quota_counties(user, campaign):
+        usage = quota_usage(campaign, county)
+        tiers = [{"tier": name, **t} for name, t in usage["tiers"].items()]
+        rows.append({"county": county, "used": usage["used"], "cap": usage["cap"], "tiers": tiers})
     return rows
 
 

@@ -255,7 +255,9 @@ class StepOut(serializers.Serializer):
     set_clause = serializers.BooleanField(help_text="还须达成该指标的 ★/▲ 条款")
 
 
-class PlanOut(serializers.Serializer):
+class TierPathOut(serializers.Serializer):
+    """The way up (升级路径) to the next tier."""
+
     target = serializers.CharField()
     reachable = serializers.BooleanField()
     steps = StepOut(many=True)
@@ -267,13 +269,13 @@ class ResultOut(serializers.Serializer):
     total = serializers.FloatField()
     tier = serializers.CharField(allow_null=True, help_text="得出的等级（不超过申报类型）；null 为未达标")
     tier_name = serializers.CharField()
-    engine_tier = serializers.CharField(allow_null=True, help_text="不考虑申报类型时得出的等级")
+    uncapped_tier = serializers.CharField(allow_null=True, help_text="不考虑申报类型时得出的等级")
     area_totals = serializers.DictField(child=serializers.FloatField())
     subarea_totals = serializers.DictField(child=serializers.FloatField())
     basic_missed = serializers.ListField(child=serializers.CharField(), help_text="未达到的 ★ 指标")
     demo_missed = serializers.ListField(child=serializers.CharField(), help_text="未达到的 ▲ 指标")
     warnings = FactWarningOut(many=True, help_text="自评与学校基础数据矛盾之处")
-    next_tier = PlanOut(allow_null=True, help_text="达到上一等级最少要提高的指标")
+    next_tier = TierPathOut(allow_null=True, help_text="达到上一等级最少要提高的指标")
 
 
 class ProgressOut(serializers.Serializer):
@@ -284,8 +286,8 @@ class ProgressOut(serializers.Serializer):
 class DecisionOut(serializers.Serializer):
     tier = serializers.CharField(allow_null=True, help_text="认定等级；null 为未达标")
     tier_name = serializers.CharField()
-    engine_tier = serializers.CharField(allow_null=True, help_text="专家评分得出的等级（仅市级可见）")
-    combined_total = serializers.FloatField(allow_null=True, help_text="专家合成总分（仅市级可见）")
+    scored_tier = serializers.CharField(allow_null=True, help_text="专家评分得出的等级（仅市级可见）")
+    combined_total = serializers.FloatField(allow_null=True, help_text="专家合成总分（市级随时可见，其他角色在公布后可见）")
     override_reason = serializers.CharField(help_text="改判理由（仅市级可见）")
     decided_at = serializers.DateTimeField(allow_null=True)
 

@@ -6,26 +6,12 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from campuseval.accounts.models import User
-from campuseval.accounts.services import region_code_of
-from campuseval.audit.context import Actor
-from campuseval.audit.services import Entry, audit_append
+from campuseval.accounts.services import login_audit as accounts_login_audit
 
 
 def login_audit(action: str, *, username: str, user: User | None, ip: str | None, **after: str) -> None:
-    """Record a log-in event through the API, as the log-in page records its own.
-
-    A failed attempt is anonymous: whoever typed the name is not known to be its owner.
-    """
-    acting = user.pk if user is not None and action != "login_failed" else None
-    entry = Entry(
-        action=action,
-        object_type=User._meta.label_lower,
-        object_id=str(user.pk) if user else "",
-        object_repr=str(user) if user else username[:200],
-        region_code=region_code_of(user) if user else "",
-        after={"via": "api", **after},
-    )
-    audit_append([entry], actor=Actor(acting, username[:150], ip))
+    """A log-in event through the API: the pages' record, marked ``via: api``."""
+    accounts_login_audit(action, username=username, user=user, ip=ip, via="api", **after)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import auth, reads, views
+from . import auth, city_views, reads, views
 
 app_name = "api"
 
@@ -38,15 +38,15 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/return/", views.ReturnApi.as_view(), name="application_return"),
     path("applications/<int:pk>/recommend/", views.RecommendApi.as_view(), name="application_recommend"),
-    path("applications/<int:pk>/experts/", views.ExpertAssignApi.as_view(), name="expert_assign"),
-    path("applications/<int:pk>/decide/", views.DecideApi.as_view(), name="application_decide"),
-    path("campaigns/open/", views.CampaignOpenApi.as_view(), name="campaign_open"),
-    path("campaigns/<int:pk>/settings/", views.CampaignUpdateApi.as_view(), name="campaign_update"),
+    path("applications/<int:pk>/experts/", city_views.ExpertAssignApi.as_view(), name="expert_assign"),
+    path("applications/<int:pk>/decide/", city_views.DecideApi.as_view(), name="application_decide"),
+    path("campaigns/open/", city_views.CampaignOpenApi.as_view(), name="campaign_open"),
+    path("campaigns/<int:pk>/settings/", city_views.CampaignUpdateApi.as_view(), name="campaign_update"),
     path("campaigns/<int:pk>/applications/", views.ApplicationCreateApi.as_view(), name="application_create"),
-    path("campaigns/<int:pk>/assign-experts/", views.AssignExpertsApi.as_view(), name="experts_assign"),
-    path("campaigns/<int:pk>/publish/", views.PublishApi.as_view(), name="campaign_publish"),
-    path("assignments/<int:pk>/scores/<str:code>/", views.ExpertScoreApi.as_view(), name="expert_score"),
-    path("assignments/<int:pk>/submit/", views.ExpertSubmitApi.as_view(), name="expert_submit"),
+    path("campaigns/<int:pk>/assign-experts/", city_views.AssignExpertsApi.as_view(), name="experts_assign"),
+    path("campaigns/<int:pk>/publish/", city_views.PublishApi.as_view(), name="campaign_publish"),
+    path("assignments/<int:pk>/scores/<str:code>/", city_views.ExpertScoreApi.as_view(), name="expert_score"),
+    path("assignments/<int:pk>/submit/", city_views.ExpertSubmitApi.as_view(), name="expert_submit"),
     path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),
     # The OpenAPI 3 schema and its documentation, served from our own static files.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,6 +11,8 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 
+from campuseval.exporting import safe_cell
+
 from .models import AuditRecord
 from .presenters import object_type_label
 
@@ -30,13 +32,6 @@ HEADERS = [
 ]
 # A cell that starts with one of these is a formula to Excel and WPS: never let a user name
 # or an object's text run as one (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _json(value: Any) -> str:
@@ -62,7 +57,7 @@ def _row(r: AuditRecord) -> list[Any]:
 
 def rows(records: Iterable[AuditRecord]) -> Iterator[list[Any]]:
     for r in records:
-        yield [_safe(v) for v in _row(r)]
+        yield [safe_cell(v) for v in _row(r)]
 
 
 def to_xlsx(records: Iterable[AuditRecord]) -> bytes:

@@ -6,15 +6,18 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import exports
 from .context import Actor, current_actor
 from .models import AuditChainHead, AuditRecord
+from .presenters import object_type_label
 
 GENESIS = "0" * 64
 _IP_FIELD = AuditRecord._meta.get_field("ip")
@@ -89,12 +92,24 @@ def entry_for(
     )
 
 
+def actor_of(by: Any) -> Actor:
+    """The actor of a service's ``by``: the user who acts, from the address of the request."""
+    context = current_actor()
+    if by is None:
+        return context
+    return Actor(by.pk, by.get_username(), context.ip)
+
+
 @transaction.atomic
-def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None) -> list[AuditRecord]:
-    """Append entries to the chain, in order, under a lock on the chain head."""
+def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None, by: Any = None) -> list[AuditRecord]:
+    """Append entries to the chain, in order, under a lock on the chain head.
+
+    The actor is the service's ``by`` (the request context gives only the address), an explicit
+    ``actor`` (log-in events), or else the request's user (or 系统 for jobs).
+    """
     if not entries:
         return []
-    actor = actor or current_actor()
+    actor = actor or actor_of(by)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     now = timezone.now()
     records = []
@@ -140,14 +155,46 @@ def audit_log(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     region_code: str = "",
+    by: Any = None,
 ) -> AuditRecord:
     entry = entry_for(action, instance, before=before, after=after, region_code=region_code)
-    return audit_append([entry])[0]
+    return audit_append([entry], by=by)[0]
+
+
+def audited_update(
+    instance: models.Model,
+    fields: dict[str, Any],
+    *,
+    tracked: Sequence[str],
+    region_code: str,
+    by: Any = None,
+    clean: bool = True,
+    check: Any = None,
+) -> dict[str, Any]:
+    """Set ``fields`` on ``instance``, validate, save just those fields and record what changed
+    of ``tracked`` in the audit trail; the one way every app writes an audited update.
+
+    ``check(old, new)`` may refuse the change (raise) after validation and before the save.
+    Returns the changed tracked values.
+    """
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if clean:
+        instance.full_clean()
+    old, new = changed(before, snapshot(instance, tracked))
+    if check is not None:
+        check(old, new)
+    auto_now = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=sorted({*(n.removesuffix("_id") for n in fields), *auto_now}))
+    if new:
+        audit_log("update", instance, before=old, after=new, region_code=region_code, by=by)
+    return new
 
 
 def audit_export(
     *, object_type: str, description: str, count: int, fmt: str, filters: dict[str, Any],
-    region_code: str = "",
+    region_code: str = "", by: Any = None,
 ) -> AuditRecord:
     """Record that someone exported data: what, how many rows, in which format, filtered how."""
     entry = Entry(
@@ -157,7 +204,34 @@ def audit_export(
         region_code=region_code,
         after={"format": fmt, "count": count, "filters": filters},
     )
-    return audit_append([entry])[0]
+    return audit_append([entry], by=by)[0]
+
+
+def records_file(
+    records: QuerySet[AuditRecord], *, fmt: str, filters: dict[str, Any], region_code: str, by: Any = None,
+) -> bytes:
+    """The records as .xlsx or .csv; the export records itself with the count the file holds
+    (even if records were appended meanwhile)."""
+    written = 0
+
+    def counted() -> Iterator[AuditRecord]:
+        nonlocal written
+        for record in records.iterator(chunk_size=2000):
+            written += 1
+            yield record
+
+    body = exports.to_xlsx(counted()) if fmt == "xlsx" else exports.to_csv(counted())
+    label = AuditRecord._meta.label_lower
+    audit_export(
+        object_type=label,
+        description=f"导出{object_type_label(label)} {written} 条（{fmt}）",
+        count=written,
+        fmt=fmt,
+        filters=filters,
+        region_code=region_code,
+        by=by,
+    )
+    return body
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,20 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from campuseval.accounts import scope
-from campuseval.accounts.decorators import allowed_if
+from campuseval.accounts.gates import allowed_if
+from campuseval.exporting import CSV, XLSX, attachment
 
-from . import exports, selectors
+from . import selectors, services
 from .filters import AuditFilter
-from .models import AuditRecord
-from .presenters import diff_rows, object_type_label, record_rows
-from .services import audit_export, compute_hash
+from .presenters import diff_rows, record_rows
+from .services import compute_hash
 
 PAGE_SIZE = 50
 MAX_EXPORT_ROWS = 100_000
-FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 admin_required = allowed_if(
     selectors.may_browse,
@@ -39,7 +33,7 @@ def _filtered(request: HttpRequest) -> AuditFilter:
     return AuditFilter(
         request.GET or None,
         queryset=selectors.records_for(request.user),
-        regions=scope.audit_regions_for(request.user),
+        regions=selectors.audit_regions_for(request.user),
     )
 
 
@@ -76,7 +70,7 @@ def _export_region(request: HttpRequest, found: AuditFilter) -> str:
         return chosen
     if scope.is_platform_admin(request.user):
         return ""
-    regions = list(scope.audit_regions_for(request.user))
+    regions = list(selectors.audit_regions_for(request.user))
     codes = {r.code for r in regions}
     tops = [r for r in regions if r.parent is None or r.parent.code not in codes]
     return tops[0].code if len(tops) == 1 else ""
@@ -95,28 +89,10 @@ def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
             f"符合条件的记录有 {count} 条，超过一次导出的上限 {MAX_EXPORT_ROWS} 条，请缩小日期范围后再导出。",
         )
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
-    written = 0
-
-    def counted() -> Iterator[AuditRecord]:
-        nonlocal written
-        for record in found.qs.iterator(chunk_size=2000):
-            written += 1
-            yield record
-
-    body = exports.to_xlsx(counted()) if fmt == "xlsx" else exports.to_csv(counted())
-    count = written  # what the file holds, even if records were appended meanwhile
-    audit_export(
-        object_type=AuditRecord._meta.label_lower,
-        description=f"导出{object_type_label(AuditRecord._meta.label_lower)} {count} 条（{fmt}）",
-        count=count,
-        fmt=fmt,
-        filters=found.applied(),
-        region_code=_export_region(request, found),
+    body = services.records_file(
+        found.qs, fmt=fmt, filters=found.applied(), region_code=_export_region(request, found)
     )
-    name = f"审计记录-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"; '
-        f"filename*=UTF-8''{quote(name)}"
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+    return attachment(
+        body, content_type=FORMATS[fmt], filename=f"审计记录-{stamp}.{fmt}", ascii_filename=f"audit-{stamp}.{fmt}"
     )
-    return response

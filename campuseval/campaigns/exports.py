@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from campuseval.exporting import safe_cell
+
 HEADERS = ("序号", "学校名称", "联系人", "联系电话", "申报类型", "自评分", "亮点特色")
 WIDTHS = (6, 30, 10, 15, 10, 8, 60)
 # A cell that starts with one of these is a formula to Excel and WPS: a school's own text
 # (its name, contact or highlights) must never run as one.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 @dataclass(frozen=True)
 class ListRow:
     school: str
@@ -41,12 +39,6 @@ class ListHead:
     contact: str = ""
     phone: str = ""
     locked_note: str = ""  # "县级初评已于 … 截止，名单已锁定", or empty while open
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _score(value: float) -> int | float:
@@ -69,12 +61,12 @@ def recommendation_list_xlsx(head: ListHead, rows: Sequence[ListRow]) -> bytes:
     assert ws is not None
     ws.title = "推荐名单"
     last = get_column_letter(len(HEADERS))
-    ws["A1"] = _safe(head.title)
+    ws["A1"] = safe_cell(head.title)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws["A2"] = _safe(_county_line(head))
+    ws["A2"] = safe_cell(_county_line(head))
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
     ws.row_dimensions[2].height = 22
@@ -90,7 +82,7 @@ def recommendation_list_xlsx(head: ListHead, rows: Sequence[ListRow]) -> bytes:
     for n, row in enumerate(rows, 1):
         values = [n, row.school, row.contact, row.phone, row.tier, _score(row.score), row.highlights]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(header_row + n, col, _safe(value))
+            cell = ws.cell(header_row + n, col, safe_cell(value))
             cell.border = border
             centred = col in (1, 3, 4, 5, 6)
             cell.alignment = Alignment(

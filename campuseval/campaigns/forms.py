@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from campuseval.regions.models import Region, School
 from campuseval.rubrics.models import Rubric
 from campuseval.rubrics.selectors import rubric_list
 
-from .models import Campaign, Stage
+from .models import Campaign, Stage, Status
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DEADLINES = [
@@ -278,3 +279,74 @@ class DecideForm(forms.Form):
         self.fields["tier"].error_messages["invalid_choice"] = (
             f"认定等级须为：{'、'.join(tier_names)} 或 {no_tier}"
         )
+
+
+# The county's queue: sorts by key -> (label, the ORM order; empty: by the engine's total).
+QUEUE_SORTS: dict[str, tuple[str, list[Any]]] = {
+    "submitted": ("提交时间（早→晚）", [F("submitted_at").asc(nulls_last=True), "school__code"]),
+    "-submitted": ("提交时间（晚→早）", [F("submitted_at").desc(nulls_last=True), "school__code"]),
+    "school": ("学校标识码", ["school__code"]),
+    "name": ("学校名称", ["school__name", "school__code"]),
+    "status": ("状态", ["status", "school__code"]),
+    "tier": ("申报类型", ["tier_rank", "school__code"]),
+    "-score": ("自评分（高→低）", []),
+    "score": ("自评分（低→高）", []),
+}
+
+
+class QueueFilter(forms.Form):
+    q = forms.CharField(label="学校", required=False, max_length=100)
+    status = forms.ChoiceField(label="状态", required=False)
+    tier = forms.ChoiceField(label="申报类型", required=False)
+    stage = forms.ChoiceField(label="学段", required=False)
+    sort = forms.ChoiceField(label="排序", required=False, choices=[(k, v[0]) for k, v in QUEUE_SORTS.items()])
+
+    def __init__(self, *args: Any, tiers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget = forms.TextInput(attrs={"placeholder": "名称或标识码", "type": "search"})
+        choices = {
+            "status": [("", "全部（不含草稿）"), *Status.choices],
+            "tier": [("", "全部类型"), *((t, t) for t in tiers)],
+            "stage": [("", "全部学段"), *School.Stage.choices],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+        for f in self.fields.values():
+            select = isinstance(f.widget, forms.Select)
+            f.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; a bad value is left out (its filter is not applied)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+PHONE = re.compile(r"^[0-9+\-() 转]{7,30}$")
+
+
+class ApplicationForm(forms.Form):
+    """The seed's 申报表: the school's own entries (its name and county come from its profile)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    applied_tier = forms.ChoiceField(label="申报类型", required=False)
+    head_name = forms.CharField(label="负责人（校长）", max_length=50, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    classes = forms.IntegerField(label="班级数", min_value=0, max_value=10000, required=False)
+    students = forms.IntegerField(label="学生人数", min_value=0, max_value=100000, required=False)
+    teachers = forms.IntegerField(label="教师数", min_value=0, max_value=10000, required=False)
+    highlights = forms.CharField(label="亮点特色", max_length=5000, required=False, widget=forms.Textarea)
+
+    FIELDS = ("applied_tier", "head_name", "contact_name", "contact_phone", "classes", "students", "teachers", "highlights")
+
+    def __init__(self, *args: Any, tiers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applied_tier"].choices = [("", "请选择"), *((t, t) for t in tiers)]  # type: ignore[attr-defined]
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError("联系电话只能包含数字、空格、+、-、括号（如 0550-1234567 或 13800000000）")
+        return phone

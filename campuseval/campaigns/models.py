@@ -162,7 +162,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     county_note = models.TextField("县级意见", blank=True)
     county_decided_at = models.DateTimeField("县级推荐时间", null=True, blank=True)
-    engine_tier = models.CharField("评分得出的等级", max_length=50, blank=True)
+    scored_tier = models.CharField("评分得出的等级", max_length=50, blank=True)
     combined_total = models.DecimalField("专家合成总分", max_digits=7, decimal_places=3, null=True, blank=True)
     decided_tier = models.CharField("认定等级", max_length=50, blank=True)
     override_reason = models.TextField("改判理由", blank=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import city
+from .views import public
 
 app_name = "results"
 urlpatterns = [
-    path("", city.results_index, name="index"),
-    path("<int:campaign_id>/", city.results_detail, name="detail"),
+    path("", public.results_index, name="index"),
+    path("<int:campaign_id>/", public.results_detail, name="detail"),
 ]

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 from .batch import compile_rubric, score_arrays, score_schools
 from .model import Area, Check, Indicator, Rubric, SubArea, Tier
-from .plan import next_tier_plan
-from .scoring import FactWarning, Plan, SchoolInput, SchoolResult, Step, score_school
+from .path import next_tier_path
+from .school import score_school
+from .scoring import FactWarning, SchoolInput, SchoolResult, Step, TierPath
 
 __all__ = [
     "Area",
     "Check",
     "FactWarning",
     "Indicator",
-    "Plan",
     "Rubric",
     "SchoolInput",
     "SchoolResult",
     "Step",
     "SubArea",
     "Tier",
+    "TierPath",
     "compile_rubric",
-    "next_tier_plan",
+    "next_tier_path",
     "score_arrays",
     "score_school",
     "score_schools",

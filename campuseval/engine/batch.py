@@ -1,8 +1,8 @@
-"""Score many schools at once from arrays (numpy): the path for province-scale runs.
+"""Score many schools at once from arrays (numpy): the scorer for province-scale runs.
 
 Indicators are laid out in rubric order, so each sub-area is a contiguous run of columns and
 ``np.add.reduceat`` sums it; areas likewise over sub-areas. The results must equal
-:func:`campuseval.engine.scoring.score_school` school by school.
+:func:`campuseval.engine.school.score_school` school by school.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .model import EPSILON, Quota, Rubric
-from .plan import next_tier_plan
+from .path import next_tier_path
 from .scoring import (
     SchoolInput,
     SchoolResult,
@@ -120,7 +120,7 @@ def score_arrays(compiled: Compiled, scores: Floats, clauses: Bools) -> BatchRes
 
 
 def score_schools(
-    rubric: Rubric, schools: Sequence[SchoolInput], *, plan: bool = True
+    rubric: Rubric, schools: Sequence[SchoolInput], *, path: bool = True
 ) -> list[SchoolResult]:
     """Score many schools at once; equal, school by school, to scoring each alone."""
     compiled = compile_rubric(rubric)
@@ -154,7 +154,7 @@ def score_schools(
                 rank=rank,
                 basic=split["basic"],
                 demo=split["demo"],
-                plan=next_tier_plan(rubric, vectors[n], clause_lists[n], rank) if plan else None,
+                path=next_tier_path(rubric, vectors[n], clause_lists[n], rank) if path else None,
             )
         )
     return results

@@ -1,7 +1,8 @@
 """Score one school in plain Python: totals with caps, ★/▲ requirements, tier, fact checks.
 
-This is the reference implementation: the batch scorer (:mod:`.batch`) must agree with it
-for every school, and a property test holds them to that.
+These are the engine's lower pieces: the result types and the arithmetic. The way to the
+next tier (:mod:`.path`) builds on them, and :func:`.school.score_school` composes the two;
+this module imports neither, so the import graph has no circle.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The fewest indicators to raise for the school to reach ``target``."""
+class TierPath:
+    """The way up (升级路径): the fewest indicators to raise for the school to reach ``target``."""
 
     target: str
     steps: tuple[Step, ...]
@@ -56,13 +57,13 @@ class SchoolResult:
     subarea_totals: dict[str, float]
     tier: str | None  # the awarded tier; None is the rubric's "no tier"
     tier_name: str  # tier, or the rubric's name for no tier (未达标)
-    engine_tier: str | None  # the tier the scores give before the applied-tier cap
+    uncapped_tier: str | None  # the tier the scores give before the applied-tier cap
     basic_met: tuple[str, ...]
     basic_missed: tuple[str, ...]
     demo_met: tuple[str, ...]
     demo_missed: tuple[str, ...]
     warnings: tuple[FactWarning, ...]
-    next_tier: Plan | None = None
+    next_tier: TierPath | None = None
 
 
 def score_vector(rubric: Rubric, scores: Mapping[str, float]) -> list[float]:
@@ -169,9 +170,10 @@ def fact_warnings(
     return tuple(out)
 
 
-def _requirements(
+def split_requirements(
     rubric: Rubric, vector: Sequence[float], clauses: Sequence[bool], kind: str
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(met, missed): the indicators whose ``kind`` (basic/demo) requirement is met or missed."""
     met: list[str] = []
     missed: list[str] = []
     for ind, score, clause in zip(rubric.indicators, vector, clauses, strict=True):
@@ -188,41 +190,11 @@ def evaluate_vector(
 ) -> tuple[float, int]:
     """Return (total, tier rank) for one school's score and clause vectors."""
     total, _, _ = totals(rubric, vector)
-    bm, bx = _requirements(rubric, vector, clauses, "basic")
-    dm, dx = _requirements(rubric, vector, clauses, "demo")
+    bm, bx = split_requirements(rubric, vector, clauses, "basic")
+    dm, dx = split_requirements(rubric, vector, clauses, "demo")
     basic = (len(bm), len(bm) + len(bx))
     demo = (len(dm), len(dm) + len(dx))
     return total, tier_rank(rubric, total, basic, demo)
-
-
-def score_school(rubric: Rubric, school: SchoolInput, *, plan: bool = True) -> SchoolResult:
-    """Score one school, one indicator at a time, in plain Python."""
-    from .plan import next_tier_plan  # plan imports this module
-
-    vector = score_vector(rubric, school.scores)
-    clauses = clause_vector(rubric, school.clauses)
-    total, area_totals, sub_totals = totals(rubric, vector)
-    basic_met, basic_missed = _requirements(rubric, vector, clauses, "basic")
-    demo_met, demo_missed = _requirements(rubric, vector, clauses, "demo")
-    rank = tier_rank(
-        rubric,
-        total,
-        (len(basic_met), len(basic_met) + len(basic_missed)),
-        (len(demo_met), len(demo_met) + len(demo_missed)),
-    )
-    return build_result(
-        rubric,
-        school,
-        vector=vector,
-        clauses=clauses,
-        total=total,
-        area_totals=area_totals,
-        sub_totals=sub_totals,
-        rank=rank,
-        basic=(basic_met, basic_missed),
-        demo=(demo_met, demo_missed),
-        plan=next_tier_plan(rubric, vector, clauses, rank) if plan else None,
-    )
 
 
 def build_result(
@@ -237,9 +209,9 @@ def build_result(
     rank: int,
     basic: tuple[tuple[str, ...], tuple[str, ...]],
     demo: tuple[tuple[str, ...], tuple[str, ...]],
-    plan: Plan | None,
+    path: TierPath | None,
 ) -> SchoolResult:
-    engine_tier = rubric.tier_by_rank(rank)
+    uncapped = rubric.tier_by_rank(rank)
     awarded = rubric.tier_by_rank(awarded_rank(rubric, rank, school.applied_tier))
     subareas = [s for a in rubric.areas for s in a.subareas]
     return SchoolResult(
@@ -249,11 +221,11 @@ def build_result(
         subarea_totals={s.code: t for s, t in zip(subareas, sub_totals, strict=True)},
         tier=awarded.name if awarded else None,
         tier_name=awarded.name if awarded else rubric.no_tier,
-        engine_tier=engine_tier.name if engine_tier else None,
+        uncapped_tier=uncapped.name if uncapped else None,
         basic_met=basic[0],
         basic_missed=basic[1],
         demo_met=demo[0],
         demo_missed=demo[1],
         warnings=fact_warnings(rubric, vector, school.facts),
-        next_tier=plan,
+        next_tier=path,
     )

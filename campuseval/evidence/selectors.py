@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
-from campuseval.accounts.scope import schools_for
 from campuseval.campaigns.models import Application
+from campuseval.regions.selectors import schools_for
 
+from .access import links_for_viewer
 from .models import EvidenceItem, EvidenceLink
 
 
@@ -136,3 +138,29 @@ def duplicate_flags(application: Application, user: Any = None) -> list[Duplicat
                 )
             )
     return sorted(flags, key=lambda f: f.item.original_name)
+
+
+@dataclass
+class EvidenceRow:
+    """One piece of evidence linked to an indicator, as a reviewer sees it."""
+
+    item: EvidenceItem
+    carried: bool
+    download_url: str | None  # a stored file, through the scoped download view
+    duplicate: DuplicateFlag | None  # the same file (by content hash) at another school
+
+    @property
+    def href(self) -> str | None:
+        return self.download_url or (self.item.url if self.item.kind == EvidenceItem.Kind.LINK else None)
+
+
+def evidence_rows(user: Any, application: Application) -> dict[str, list[EvidenceRow]]:
+    """The evidence linked to each indicator that the user may open, with files another school
+    also submitted: the one evidence reader of the county's and the experts' pages."""
+    flags = {f.item.pk: f for f in duplicate_flags(application, user)}
+    by_code: dict[str, list[EvidenceRow]] = {}
+    for link in links_for_viewer(user, application.pk).order_by("code", "id"):
+        item = link.evidence
+        url = reverse("evidence:download", args=[item.pk]) if item.kind == EvidenceItem.Kind.FILE else None
+        by_code.setdefault(link.code, []).append(EvidenceRow(item, link.carried, url, flags.get(item.pk)))
+    return by_code

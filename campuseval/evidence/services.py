@@ -20,7 +20,8 @@ from django.db import transaction
 from campuseval.accounts.models import User
 from campuseval.audit.services import audit_append, audit_log, entry_for, snapshot
 from campuseval.campaigns.models import Application
-from campuseval.campaigns.services import WorkflowError, school_may_edit
+from campuseval.campaigns.rules import WorkflowError
+from campuseval.campaigns.services import school_may_edit
 
 from .checks import FileType, UploadRefused, check_upload, human_size, max_application_bytes
 from .models import EvidenceItem, EvidenceLink

@@ -1,8 +1,8 @@
 """Evidence pages: adding evidence to one indicator (htmx, answering with its block), carry,
 and the download view.
 
-The school manages its evidence; reviewers open it through the download view, which checks
-``scope.evidence_for`` (404 outside it). A role that never manages evidence gets 403.
+The school manages its evidence; reviewers open it through the download view, which goes
+through ``evidence.access`` (404 outside it). A role that never manages evidence gets 403.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from campuseval.accounts.decorators import allowed_if
-from campuseval.accounts.models import Role
-from campuseval.accounts.scope import applications_for, evidence_for, get_in_scope, has_role
+from campuseval.accounts.gates import gate_required
+from campuseval.campaigns import access as campaign_access
+from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application
 from campuseval.campaigns.presenters import dom_id
-from campuseval.campaigns.services import WorkflowError, school_may_edit
+from campuseval.campaigns.rules import WorkflowError
 
-from . import services
+from . import access, services
 from .checks import (
     ACCEPT_ATTR,
     ACCEPTED_TEXT,
@@ -34,20 +34,16 @@ from .checks import (
     max_application_bytes,
     max_file_bytes,
 )
-from .models import EvidenceItem, EvidenceLink
+from .models import EvidenceItem
 from .selectors import application_file_bytes, indicator_links, school_evidence
 from .uploads import reads_uploads
 
-NOT_SCHOOL = "佐证材料由学校上传和管理；您的账号不是学校用户。"
 FORMS = {"upload", "link", "text", "attach"}
 
 
 def _edit_state(application: Application) -> tuple[bool, str]:
-    try:
-        school_may_edit(application)
-    except WorkflowError as exc:
-        return False, str(exc)
-    return True, ""
+    reason = rules.refusal(rules.EDIT, application)
+    return reason is None, reason or ""
 
 
 def may_edit(application: Application) -> bool:
@@ -55,7 +51,7 @@ def may_edit(application: Application) -> bool:
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    return get_in_scope(applications_for(request.user, action="school"), pk=pk)
+    return campaign_access.application_for_evidence(request.user, pk)
 
 
 def _code(application: Application, code: str) -> str:
@@ -92,12 +88,8 @@ def _answer(request: HttpRequest, application: Application, code: str, *, messag
     return redirect(f"{url}#ind-{code}")
 
 
-def _is_school_user(user: Any) -> bool:
-    return has_role(user, Role.SCHOOL_USER)
-
-
 # Log-in required; a role that never fills in applications gets 403 with the message.
-school_only = allowed_if(_is_school_user, NOT_SCHOOL)
+school_only = gate_required("evidence")
 
 
 @school_only
@@ -220,12 +212,7 @@ def evidence_attach(request: HttpRequest, application_pk: int, code: str) -> Htt
 @school_only
 @require_POST
 def evidence_unlink(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_in_scope(
-        EvidenceLink.objects.select_related("evidence", "application__campaign__rubric", "application__school__county").filter(
-            application__in=applications_for(request.user, action="school")
-        ),
-        pk=pk,
-    )
+    link = access.link_for_school(request.user, pk)
     try:
         services.evidence_unlink(by=request.user, link=link)  # type: ignore[arg-type]
     except WorkflowError as exc:
@@ -250,9 +237,7 @@ def evidence_carry(request: HttpRequest, application_pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored file, to whoever may see it; as an attachment under its original name."""
-    item = get_in_scope(evidence_for(request.user), pk=pk)
-    if item.kind != EvidenceItem.Kind.FILE or not item.file:
-        raise Http404("这项佐证材料不是文件")
+    item = access.file_for_download(request.user, pk)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:

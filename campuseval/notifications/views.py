@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campuseval.accounts.models import User
 
 from .models import Notification
+from .selectors import notifications_of
 from .services import notification_mark_read
 
 PER_PAGE = 30
@@ -29,7 +30,7 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(user=_user(request))
+    notifications = notifications_of(_user(request))
     unread_only = request.GET.get("unread") == "1"
     shown = notifications.filter(read_at=None) if unread_only else notifications
     page = Paginator(shown.order_by("-created_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))

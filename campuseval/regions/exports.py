@@ -11,6 +11,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from campuseval.exporting import looks_like_formula
+
 from .models import School
 
 # Column headers shared with the school import (campuseval.imports.kinds.schools).
@@ -52,10 +54,13 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 def text_cells(ws: Worksheet, values: Iterable[object]) -> list[object]:
     """A row for a write-only sheet in which text stays text: openpyxl would store a string
-    that starts with "=" as a formula, so a school named "=HYPERLINK(...)" could run one."""
+    that starts with "=" as a formula, so a school named "=HYPERLINK(...)" could run one.
+
+    The school list is also the import template, so a formula-like text is kept exactly, typed
+    as text, rather than neutralised with an apostrophe as the other exports do."""
     row: list[object] = []
     for value in values:
-        if isinstance(value, str) and value.startswith("="):
+        if looks_like_formula(value):
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
             row.append(cell)

@@ -8,9 +8,10 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from campuseval.accounts.scope import AnyUser, regions_for
+from campuseval.accounts.scope import AnyUser
 
 from .models import Region, School
+from .selectors import regions_for
 
 
 class SchoolFilter(django_filters.FilterSet):

@@ -1,4 +1,5 @@
-"""Reads on regions and schools, always through the scope module."""
+"""Reads on regions and schools: the door to both (``schools_for``, ``regions_for``) on the
+roles and places of ``accounts.scope``."""
 
 from __future__ import annotations
 
@@ -6,18 +7,38 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from campuseval.accounts.scope import (
-    AnyUser,
-    is_admin,
-    is_platform_admin,
-    regions_for,
-    schools_for,
-)
+from campuseval.accounts import scope
+from campuseval.accounts.scope import AnyUser, is_admin, is_platform_admin
 from campuseval.engine.facts import FACTS
 
 from .models import Region, School, SchoolFacts
+
+
+def schools_for(user: AnyUser, *, write: bool = False) -> QuerySet[School]:
+    """Schools the user may see (or change, with ``write``): the door to schools."""
+    qs = School.objects.select_related("county", "central_school")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    regions = scope.places(user, scope.WRITE_ROLES if write else scope.READ_ROLES)
+    return qs.filter(scope.region_q("county__", regions) | Q(pk__in=scope.own_school_ids(user)))
+
+
+def regions_for(user: AnyUser, *, write: bool = False) -> QuerySet[Region]:
+    """Regions the user may see; only platform administrators change regions."""
+    qs = Region.objects.select_related("parent")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    if write:
+        return qs.none()
+    regions = scope.places(user, scope.READ_ROLES)
+    own_counties = School.objects.filter(pk__in=scope.own_school_ids(user)).values("county_id")
+    return qs.filter(scope.region_q("", regions) | Q(pk__in=own_counties))
 
 
 class SchoolAccess(Enum):
@@ -108,3 +129,7 @@ def facts_history(school: School) -> FactsHistory:
         (FACTS[name], [_shown(getattr(f, name)) for f in facts]) for name in SchoolFacts.NUMBER_FIELDS
     ]
     return FactsHistory(years=[f.year for f in facts], rows=rows)
+
+
+def facts_of(school: School, year: int) -> SchoolFacts | None:
+    return SchoolFacts.objects.filter(school=school, year=year).first()

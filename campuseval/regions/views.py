@@ -21,13 +21,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from campuseval.accounts.scope import get_in_scope, regions_for, schools_for
+from campuseval.accounts.scope import get_in_scope
+from campuseval.regions.selectors import facts_of, regions_for, schools_for
 
 from . import services
 from .exports import schools_xlsx
 from .filters import SchoolFilter
 from .forms import FactsForm, RegionForm, SchoolContactForm, SchoolForm, initial_facts
-from .models import School, SchoolFacts
+from .models import School
 from .selectors import (
     SchoolAccess,
     counties_for_write,
@@ -264,7 +265,7 @@ def facts_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def facts_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     school = _writable_school(request, code)
-    facts = SchoolFacts.objects.filter(school=school, year=year).first()
+    facts = facts_of(school, year)
     if facts is None:
         raise Http404("该年度没有学校基础数据")
     form = FactsForm(request.POST or None, school=school, year=year, initial=initial_facts(facts))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from campuseval.rubricfile.schema import IndicatorSpec, RubricFile
 
@@ -13,6 +13,12 @@ def rubric_list() -> QuerySet[Rubric]:
     """The latest version of each rubric, by city then code."""
     latest = Rubric.objects.filter(code=OuterRef("code")).order_by("-version").values("version")
     return Rubric.objects.filter(version=Subquery(latest[:1])).order_by("city", "code")
+
+
+def rubric_choices(*, keep: int | None = None) -> QuerySet[Rubric]:
+    """The latest versions, plus the version ``keep`` (the one a campaign already uses)."""
+    latest = rubric_list().values("pk")
+    return Rubric.objects.filter(Q(pk__in=latest) | Q(pk=keep)).order_by("city", "code", "-version")
 
 
 def rubric_get(*, code: str, version: int | None = None) -> Rubric | None:

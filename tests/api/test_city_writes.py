@@ -91,7 +91,7 @@ def test_the_city_sees_the_combined_scores_and_decides_the_engines_tier(api, cas
     assert review["assignments"][0]["expert"] == "expert"
     assert response.status_code == 200
     decision = response.json()["decision"]
-    assert decision["tier"] == "示范型" and decision["engine_tier"] == "示范型"
+    assert decision["tier"] == "示范型" and decision["scored_tier"] == "示范型"
     assert decision["combined_total"] == 110
 
 
@@ -148,7 +148,7 @@ def test_publishing_opens_the_results_to_every_signed_in_user(api, cast, campaig
          "tier": "示范型"},
     ]
     assert school["decision"]["tier"] == "示范型"
-    assert school["decision"]["engine_tier"] is None  # the city's working data stays with the city
+    assert school["decision"]["scored_tier"] is None  # the city's working data stays with the city
 
 
 def test_the_results_leave_out_schools_without_a_tier(api, cast, campaign, reviewed, clock):

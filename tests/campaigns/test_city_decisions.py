@@ -26,7 +26,7 @@ def app(cast, campaign):
     return recommended(cast, campaign, cast.school_a, tier="示范型")
 
 
-def test_it_shows_experts_submitted_the_combined_total_and_the_engine_tier(client, cast, campaign, clock, app):
+def test_it_shows_experts_submitted_the_combined_total_and_the_scored_tier(client, cast, campaign, clock, app):
     assignments = reviewed(cast, campaign, clock, app, [{"1.5.2": 1}, {}], submit=False)
     s.expert_submit(by=assignments[0].expert, assignment=assignments[0])
     client.force_login(cast.city_admin)
@@ -48,7 +48,7 @@ def test_the_combination_follows_the_campaign_setting(client, cast, campaign, cl
     assert ">110<" in page
 
 
-def test_the_engine_tier_is_capped_at_the_applied_tier_when_the_campaign_says_so(client, cast, campaign, clock):
+def test_the_scored_tier_is_capped_at_the_applied_tier_when_the_campaign_says_so(client, cast, campaign, clock):
     app = recommended(cast, campaign, cast.school_a, tier="合格型")
     reviewed(cast, campaign, clock, app, [{}, {}])
     client.force_login(cast.city_admin)
@@ -57,7 +57,7 @@ def test_the_engine_tier_is_capped_at_the_applied_tier_when_the_campaign_says_so
     assert "示范型（评分得出）" in client.get(decisions(campaign)).content.decode()
 
 
-def test_the_decision_defaults_to_the_engine_tier(client, cast, campaign, clock, app):
+def test_the_decision_defaults_to_the_scored_tier(client, cast, campaign, clock, app):
     reviewed(cast, campaign, clock, app, [{}, {}])
     client.force_login(cast.city_admin)
     page = client.get(decisions(campaign)).content.decode()

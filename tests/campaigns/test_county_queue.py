@@ -218,7 +218,7 @@ def test_the_county_home_links_each_campaign_of_the_city(client, cast, campaign)
 
 
 def test_it_pages_the_queue_keeping_the_filters(client, cast, campaign, apps, monkeypatch):
-    from campuseval.campaigns.views import county
+    from campuseval.campaigns.views import county_queue as county
 
     monkeypatch.setattr(county, "PAGE_SIZE", 1)
     client.force_login(cast.county_admin_a)

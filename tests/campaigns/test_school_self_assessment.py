@@ -77,7 +77,7 @@ def test_a_missed_basic_requirement_is_named_and_linked(school_client, cast, app
     assert "★ 未达到基本要求" in html  # on the row
     summary = summary_of(html)
     assert "ce-tier\">未达标<" in summary
-    missed = summary[summary.index("未达到的基本要求") : summary.index("ce-plan")]
+    missed = summary[summary.index("未达到的基本要求") : summary.index("ce-path")]
     assert re.findall(r'href="#ind-([\d.]+)"', missed) == ["1.1.1"]
 
 
@@ -88,7 +88,7 @@ def test_the_way_to_the_next_tier_names_the_fewest_indicators(school_client, cas
 
     summary = summary_of(html)
     assert "ce-tier\">优秀型<" in summary
-    missed = summary[summary.index("未达到的示范要求") : summary.index("ce-plan")]
+    missed = summary[summary.index("未达到的示范要求") : summary.index("ce-path")]
     assert re.findall(r'href="#ind-([\d.]+)"', missed) == ["1.3.3", "1.4.1", "2.2.2"]
     assert "要达到 示范型，最少需要提高 3 个指标：" in summary
     assert '<a href="#ind-1.3.3" class="ce-jump">1.3.3</a> 条款达成' in summary

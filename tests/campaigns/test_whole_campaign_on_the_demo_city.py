@@ -590,7 +590,7 @@ def test_a_whole_campaign_runs_through_the_api(story, demo, clock):
     assert (detail["self_result"]["tier"], detail["self_result"]["tier_name"]) == (None, NO_TIER)
     assert detail["self_result"]["basic_missed"] == [demo.basic_a]
     result_b = ok(school_b.get(f"/api/applications/{id_b}/"))["self_result"]
-    assert (result_b["tier"], result_b["engine_tier"]) == (story.tier_b, story.uncapped_b)
+    assert (result_b["tier"], result_b["uncapped_tier"]) == (story.tier_b, story.uncapped_b)
     for client, app_id in apps.items():
         assert ok(client.post(f"/api/applications/{app_id}/submit/"))["status"] == "submitted"
 
@@ -643,12 +643,12 @@ def test_a_whole_campaign_runs_through_the_api(story, demo, clock):
     # Decision: A at the engine's tier; B overridden, refused without a reason.
     clock.stage(campaign, "decision")
     decided = ok(city.post(f"/api/applications/{id_a}/decide/", {"reason": ""}))["decision"]
-    assert (decided["tier"], decided["engine_tier"], decided["override_reason"]) == (story.tier_a, story.tier_a, "")
+    assert (decided["tier"], decided["scored_tier"], decided["override_reason"]) == (story.tier_a, story.tier_a, "")
     refused = city.post(f"/api/applications/{id_b}/decide/", {"tier": story.tier_b})
     assert refused.status_code == 400
     assert refused.json()["detail"] == f"认定等级与评分得出的等级（{NO_TIER}）不同，须填写理由"
     decided = ok(city.post(f"/api/applications/{id_b}/decide/", {"tier": story.tier_b, "reason": OVERRIDE_REASON}))["decision"]
-    assert (decided["tier"], decided["engine_tier"], decided["override_reason"]) == (story.tier_b, None, OVERRIDE_REASON)
+    assert (decided["tier"], decided["scored_tier"], decided["override_reason"]) == (story.tier_b, None, OVERRIDE_REASON)
     assert ok(school_b.get(f"/api/applications/{id_b}/"))["decision"] is None  # not before publication
 
     # Publication and the results.

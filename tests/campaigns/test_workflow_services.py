@@ -31,7 +31,7 @@ def test_it_refuses_to_submit_before_every_indicator_is_scored(application, cast
         s.application_submit(by=cast.school_user_a, application=application)
 
 
-def test_it_gives_the_engine_tier_as_the_school_types(application, cast):
+def test_it_gives_the_tier_and_the_way_up_as_the_school_types(application, cast):
     fill_full_marks(application, cast.school_user_a, clause=False)
     result = self_result(application)
     assert result.total == 110
@@ -189,12 +189,12 @@ def test_a_gap_of_half_the_points_flags_the_indicator(application, cast, campaig
     assert combined.indicators["1.1.1"].value == 1.5
 
 
-def test_the_city_decides_the_engine_tier_and_an_override_needs_a_reason(application, cast, campaign, clock):
+def test_the_city_decides_the_scored_tier_and_an_override_needs_a_reason(application, cast, campaign, clock):
     app = _through_review(cast, campaign, clock, application, [{}, {}])
     with pytest.raises(s.WorkflowError, match="须填写理由"):
         s.application_decide(by=cast.city_admin, application=app, tier="优秀型")
     app = s.application_decide(by=cast.city_admin, application=app)
-    assert (app.status, app.decided_tier, app.engine_tier) == (Status.DECIDED, "示范型", "示范型")
+    assert (app.status, app.decided_tier, app.scored_tier) == (Status.DECIDED, "示范型", "示范型")
     app = s.application_decide(by=cast.city_admin, application=app, tier="优秀型", reason="现场核查发现录播教室未启用")
     assert app.override_reason
     assert AuditRecord.objects.filter(object_type="campaigns.application", after__decided_tier="优秀型").exists()

@@ -99,10 +99,10 @@ def test_json_output_includes_the_way_to_the_next_tier(tmp_path, capsys):
     data = json.loads(out)
     assert code == 0
     assert data[0]["tier"] == "优秀型"
-    plan = data[0]["next_tier"]
-    assert plan["target"] == "示范型"
-    assert {s["indicator"] for s in plan["steps"]} == {"1.3.3", "1.4.1", "2.2.2"}
-    assert all(s["clause_met"] for s in plan["steps"])
+    path = data[0]["next_tier"]
+    assert path["target"] == "示范型"
+    assert {s["indicator"] for s in path["steps"]} == {"1.3.3", "1.4.1", "2.2.2"}
+    assert all(s["clause_met"] for s in path["steps"])
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def written() -> dict[str, object]:
                 "status",
                 "applied_tier",
                 "highlights",
-                "engine_tier",
+                "scored_tier",
                 "combined_total",
                 "decided_tier",
                 "override_reason",
@@ -218,7 +218,7 @@ def test_the_decision_campaign_decides_engine_tiers_with_one_audited_override(bu
     assert set(statuses(campaign)) == {"decided", "not_recommended"}
     assert campaign.published_at is None
     decided = campaign.applications.filter(status="decided")
-    overridden = [a for a in decided if a.decided_tier != a.engine_tier]
+    overridden = [a for a in decided if a.decided_tier != a.scored_tier]
     assert len(overridden) == 1
     override = overridden[0]
     assert override.override_reason

@@ -17,7 +17,7 @@ from .strategies import rubric_and_school, rubrics, schools
 @given(rubric_and_school(), st.data())
 def test_raising_any_score_never_lowers_the_tier(pair, data):
     rubric, school = pair
-    before = score_school(rubric, school, plan=False)
+    before = score_school(rubric, school, path=False)
     ind = data.draw(st.sampled_from(rubric.indicators))
     raised = dict(school.scores)
     raised[ind.code] = data.draw(
@@ -26,7 +26,7 @@ def test_raising_any_score_never_lowers_the_tier(pair, data):
     clauses = dict(school.clauses)
     if ind.has_clause and data.draw(st.booleans()):
         clauses[ind.code] = True
-    after = score_school(rubric, replace(school, scores=raised, clauses=clauses), plan=False)
+    after = score_school(rubric, replace(school, scores=raised, clauses=clauses), path=False)
     assert rubric.tier_rank(after.tier) >= rubric.tier_rank(before.tier)
     assert after.total >= before.total
 
@@ -34,7 +34,7 @@ def test_raising_any_score_never_lowers_the_tier(pair, data):
 @given(rubric_and_school())
 def test_totals_never_exceed_the_stated_caps(pair):
     rubric, school = pair
-    result = score_school(rubric, school, plan=False)
+    result = score_school(rubric, school, path=False)
     for area in rubric.areas:
         if area.cap is not None:
             assert result.area_totals[area.code] <= area.cap
@@ -49,7 +49,7 @@ def test_totals_never_exceed_the_stated_caps(pair):
 @given(rubric_and_school())
 def test_a_missed_basic_requirement_gives_no_tier(pair):
     rubric, school = pair
-    result = score_school(rubric, school, plan=False)
+    result = score_school(rubric, school, path=False)
     if result.basic_missed:
         assert result.tier is None
         assert result.tier_name == rubric.no_tier
@@ -86,21 +86,21 @@ def _brute_force_fewest(rubric, school, target_rank):
 def test_the_way_to_the_next_tier_reaches_it_with_the_fewest_indicators(pair):
     rubric, school = pair
     result = score_school(rubric, school)
-    rank = rubric.tier_rank(result.engine_tier)
-    plan = result.next_tier
+    rank = rubric.tier_rank(result.uncapped_tier)
+    path = result.next_tier
     if rank == len(rubric.tiers):
-        assert plan is None
+        assert path is None
         return
-    assert plan is not None
-    assert rubric.tier_rank(plan.target) == rank + 1
+    assert path is not None
+    assert rubric.tier_rank(path.target) == rank + 1
     fewest = _brute_force_fewest(rubric, school, rank + 1)
     if fewest is None:
-        assert not plan.reachable
+        assert not path.reachable
         return
-    assert plan.reachable
-    assert len(plan.steps) == fewest
+    assert path.reachable
+    assert len(path.steps) == fewest
     scores, clauses = dict(school.scores), dict(school.clauses)
-    for step in plan.steps:
+    for step in path.steps:
         ind = rubric.indicator(step.code)
         assert step.from_score <= step.to_score <= ind.points
         assert step.to_score > step.from_score or step.set_clause
@@ -108,16 +108,16 @@ def test_the_way_to_the_next_tier_reaches_it_with_the_fewest_indicators(pair):
         scores[step.code] = step.to_score
         if step.set_clause:
             clauses[step.code] = True
-    rescored = score_school(rubric, SchoolInput(school.school, scores, clauses), plan=False)
-    assert rubric.tier_rank(rescored.engine_tier) >= rank + 1
+    rescored = score_school(rubric, SchoolInput(school.school, scores, clauses), path=False)
+    assert rubric.tier_rank(rescored.uncapped_tier) >= rank + 1
 
 
 @settings(max_examples=60, deadline=None)
 @given(rubric_and_school(max_indicators=7, criteria=True))
-def test_criteria_rubrics_plan_the_unmet_criteria(pair):
+def test_criteria_rubrics_path_through_the_unmet_criteria(pair):
     rubric, school = pair
     result = score_school(rubric, school)
-    rank = rubric.tier_rank(result.engine_tier)
+    rank = rubric.tier_rank(result.uncapped_tier)
     if result.next_tier is None:
         return
     assert len(result.next_tier.steps) == _brute_force_fewest(rubric, school, rank + 1)

@@ -48,9 +48,9 @@ def test_it_withholds_the_top_tier_when_a_demonstration_clause_is_not_met(taizho
     assert result.total == 110  # a clause does not change the indicator's points
     assert result.demo_missed == ("1.3.3",)
     assert result.tier == "优秀型"
-    plan = result.next_tier
-    assert plan is not None and plan.target == "示范型"
-    assert [(s.code, s.set_clause) for s in plan.steps] == [("1.3.3", True)]
+    path = result.next_tier
+    assert path is not None and path.target == "示范型"
+    assert [(s.code, s.set_clause) for s in path.steps] == [("1.3.3", True)]
 
 
 def test_it_gives_no_tier_when_a_basic_requirement_is_missed_even_at_109(taizhou):
@@ -76,7 +76,7 @@ def test_it_uses_the_taizhou_thresholds_90_80_70(taizhou):
                 break
             scores[ind.code] = min(ind.points, target - total)
             total += scores[ind.code]
-        tiers[target] = score_school(taizhou, SchoolInput("s", scores), plan=False)
+        tiers[target] = score_school(taizhou, SchoolInput("s", scores), path=False)
         assert tiers[target].total == target
     assert tiers[70].tier == "合格型"
     assert tiers[80].tier == "优秀型"
@@ -84,13 +84,13 @@ def test_it_uses_the_taizhou_thresholds_90_80_70(taizhou):
     assert tiers[90].tier == "优秀型"
 
 
-def test_it_plans_the_way_from_no_tier_to_the_lowest_tier(taizhou):
+def test_it_finds_the_way_from_no_tier_to_the_lowest_tier(taizhou):
     result = score_school(taizhou, SchoolInput("empty", {}))
-    plan = result.next_tier
-    assert plan is not None and plan.target == "合格型" and plan.reachable
-    raised = {s.code: s.to_score for s in plan.steps}
+    path = result.next_tier
+    assert path is not None and path.target == "合格型" and path.reachable
+    raised = {s.code: s.to_score for s in path.steps}
     assert set(result.basic_missed) <= set(raised)
-    rescored = score_school(taizhou, SchoolInput("again", raised), plan=False)
+    rescored = score_school(taizhou, SchoolInput("again", raised), path=False)
     assert rescored.tier == "合格型"
     assert rescored.total == 70  # trimmed to exactly what the tier needs
 
@@ -98,13 +98,13 @@ def test_it_plans_the_way_from_no_tier_to_the_lowest_tier(taizhou):
 def test_it_caps_a_sub_area_at_the_subtotal_the_source_states(zibo):
     # Zibo 2.3 资源应用 states 6 points while its items add up to 8.
     scores = {i.code: i.points for i in zibo.indicators if i.code.startswith("2.3.")}
-    result = score_school(zibo, SchoolInput("s", scores), plan=False)
+    result = score_school(zibo, SchoolInput("s", scores), path=False)
     assert result.subarea_totals["2.3"] == 6
     assert result.total == 6
 
 
 def test_it_uses_the_assumed_zibo_thresholds(zibo):
-    full = score_school(zibo, full_marks(zibo), plan=False)
+    full = score_school(zibo, full_marks(zibo), path=False)
     assert full.total == 110
     assert full.tier == "智慧校园示范学校"
 
@@ -130,8 +130,8 @@ def test_it_names_the_unmet_weifang_criteria(weifang):
 
 def test_it_awards_at_most_the_applied_tier(taizhou):
     school = replace(full_marks(taizhou), applied_tier="合格型")
-    result = score_school(taizhou, school, plan=False)
-    assert result.engine_tier == "示范型"
+    result = score_school(taizhou, school, path=False)
+    assert result.uncapped_tier == "示范型"
     assert result.tier == "合格型"
 
 
@@ -141,14 +141,14 @@ def test_it_warns_when_the_facts_contradict_claimed_points(taizhou):
         {"1.2.2": 2.0, "1.4.1": 1.0},
         facts={"stage": "初中", "students": 900, "student_computers": 100, "video_retention_days": 30},
     )
-    result = score_school(taizhou, school, plan=False)
+    result = score_school(taizhou, school, path=False)
     assert [w.code for w in result.warnings] == ["1.2.2"]
     assert "9" in result.warnings[0].message and "8" in result.warnings[0].message
 
 
 def test_it_does_not_warn_when_the_school_claims_no_points(taizhou):
     school = SchoolInput("s", {}, facts={"stage": "小学", "students": 900, "student_computers": 1})
-    assert score_school(taizhou, school, plan=False).warnings == ()
+    assert score_school(taizhou, school, path=False).warnings == ()
 
 
 def test_the_batch_agrees_with_one_at_a_time_on_every_shipped_rubric(taizhou, weifang, zibo):

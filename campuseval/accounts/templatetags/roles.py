@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from campuseval.accounts import scope
+from campuseval.audit import selectors as audit_selectors
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ def is_platform_admin(user: scope.AnyUser) -> bool:
 
 @register.filter
 def may_browse_audit(user: scope.AnyUser) -> bool:
-    return scope.audit_region_filter(user) is not None
+    return audit_selectors.may_browse(user)
 
 
 @register.filter

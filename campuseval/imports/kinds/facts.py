@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from campuseval.accounts.models import User
-from campuseval.accounts.scope import is_admin, schools_for
+from campuseval.accounts.scope import is_admin
 from campuseval.engine.facts import FACTS
 from campuseval.imports.columns import Column, integer, percent, school_code, year
 from campuseval.regions.models import SchoolFacts
+from campuseval.regions.selectors import schools_for
 from campuseval.regions.services import FactsValues, facts_import
 
 from .base import Kind, Layout, Row, RowError, WriteResult, chunks

@@ -7,11 +7,11 @@ from typing import cast
 from django.core.exceptions import ValidationError
 
 from campuseval.accounts.models import User
-from campuseval.accounts.scope import is_admin, schools_for
+from campuseval.accounts.scope import is_admin
 from campuseval.imports.columns import Column, choice_column, phone, region_code, school_code, text
 from campuseval.regions.exports import SCHOOL_HEADERS, SCHOOL_REFERENCE_HEADERS
 from campuseval.regions.models import Region, School
-from campuseval.regions.selectors import counties_for_write
+from campuseval.regions.selectors import counties_for_write, schools_for
 from campuseval.regions.services import SCHOOL_CONTACT_FIELDS, SchoolValues, schools_import
 
 from .base import Kind, Layout, Row, RowError, WriteResult, chunks

@@ -17,7 +17,7 @@
     if (!tier || !reason) {
       return;
     }
-    reason.required = tier.value !== form.getAttribute("data-engine-tier");
+    reason.required = tier.value !== form.getAttribute("data-scored-tier");
   }
 
   document.querySelectorAll("form.ce-decide").forEach(function (form) {

@@ -12,22 +12,19 @@ tree keeps the row itself too, so a page can show any other value of it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campuseval.engine import SchoolResult
+from campuseval.campaigns.models import Application
+from campuseval.engine import SchoolResult, Step, TierPath
 from campuseval.engine.model import Rubric as EngineRubric
-from campuseval.engine.scoring import Plan, Step, required_score
+from campuseval.engine.scoring import required_score
 from campuseval.rubrics.models import Rubric
 from campuseval.rubrics.presenters import IndicatorView, _tree, fmt
-
-from .models import Application, Reopening, Stage, Status
 
 
 def dom_id(code: str) -> str:
@@ -134,12 +131,12 @@ class AreaTotalView:
 
 
 @dataclass(frozen=True)
-class PlanView:
+class PathView:
     target: str
     reachable: bool
     count: int
     steps: list[CodeLink]  # text: "从 1 分提高到 2 分" (the code apart, to be linked)
-    sentence: str  # the whole plan in one sentence
+    sentence: str  # the whole path in one sentence
 
     SHOWN = 8  # steps listed before the rest fold away
 
@@ -161,7 +158,7 @@ class ScoreSummary:
     area_totals: list[AreaTotalView]
     tier: str  # the tier awarded (at most the applied tier), or 未达标
     has_tier: bool
-    engine_tier: str | None  # the tier the scores give before that cap
+    uncapped_tier: str | None  # the tier the scores give before that cap
     capped: bool  # the scores give more than the applied tier
     applied_tier: str
     basic_missed: list[CodeLink]  # scored, and the ★ is missed
@@ -169,7 +166,7 @@ class ScoreSummary:
     basic_unscored: int  # ★ (▲) indicators not scored yet: missed too, until they are
     demo_unscored: int
     warnings: list[CodeLink]
-    plan: PlanView | None
+    path: PathView | None
     done: int
     count: int
     unscored: list[CodeLink]
@@ -304,19 +301,19 @@ def step_text(step: Step, criteria: bool) -> str:
     return f"{step.code} {step_detail(step, criteria)}"
 
 
-def plan_view(plan: Plan | None, criteria: bool) -> PlanView | None:
-    if plan is None:
+def path_view(path: TierPath | None, criteria: bool) -> PathView | None:
+    if path is None:
         return None
-    steps = [CodeLink(s.code, dom_id(s.code), step_detail(s, criteria)) for s in plan.steps]
-    if not plan.reachable:
-        sentence = _("即使全部指标得满分也达不到 %(tier)s") % {"tier": plan.target}
+    steps = [CodeLink(s.code, dom_id(s.code), step_detail(s, criteria)) for s in path.steps]
+    if not path.reachable:
+        sentence = _("即使全部指标得满分也达不到 %(tier)s") % {"tier": path.target}
     else:
         sentence = _("要达到 %(tier)s，最少需要提高 %(n)d 个指标：%(steps)s") % {
-            "tier": plan.target,
+            "tier": path.target,
             "n": len(steps),
-            "steps": "、".join(step_text(s, criteria) for s in plan.steps),
+            "steps": "、".join(step_text(s, criteria) for s in path.steps),
         }
-    return PlanView(plan.target, plan.reachable, len(steps), steps, sentence)
+    return PathView(path.target, path.reachable, len(steps), steps, sentence)
 
 
 def score_summary(
@@ -362,70 +359,16 @@ def score_summary(
         area_totals=area_totals,
         tier=result.tier_name,
         has_tier=result.tier is not None,
-        engine_tier=result.engine_tier,
-        capped=result.engine_tier is not None and result.engine_tier != result.tier,
+        uncapped_tier=result.uncapped_tier,
+        capped=result.uncapped_tier is not None and result.uncapped_tier != result.tier,
         applied_tier=applied,
         basic_missed=[CodeLink(c, dom_id(c)) for c in result.basic_missed if c in scored],
         demo_missed=[CodeLink(c, dom_id(c)) for c in result.demo_missed if c in scored],
         basic_unscored=sum(1 for c in result.basic_missed if c not in scored),
         demo_unscored=sum(1 for c in result.demo_missed if c not in scored),
         warnings=[CodeLink(w.code, dom_id(w.code), w.message) for w in result.warnings],
-        plan=plan_view(result.next_tier, criteria),
+        path=path_view(result.next_tier, criteria),
         done=len(scored & set(engine.index)),
         count=len(engine.indicators),
         unscored=[CodeLink(i.code, dom_id(i.code)) for i in engine.indicators if i.code not in scored],
-    )
-
-
-# --- deadlines ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeadlineView:
-    label: str  # the stage whose deadline this is
-    at: dt.datetime
-    remaining: str  # "还剩 3 天 4 小时", or "已截止"
-    passed: bool
-    soon: bool  # less than three days left
-
-
-def remaining_text(delta: dt.timedelta) -> str:
-    if delta.total_seconds() <= 0:
-        return _("已截止")
-    days, seconds = delta.days, delta.seconds
-    hours, minutes = seconds // 3600, seconds % 3600 // 60
-    if days:
-        return _("还剩 %(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
-    if hours:
-        return _("还剩 %(h)d 小时 %(m)d 分") % {"h": hours, "m": minutes}
-    return _("还剩 %(m)d 分钟") % {"m": max(minutes, 1)}
-
-
-def school_deadline(application: Application, now: dt.datetime | None = None) -> DeadlineView | None:
-    """The time until which the school may still change the application (with any reopening)."""
-    now = now or timezone.now()
-    campaign = application.campaign
-    if application.status == Status.DRAFT:
-        stages = [Stage.APPLICATION]
-    elif application.status == Status.RETURNED:
-        stages = [Stage.APPLICATION, Stage.COUNTY_REVIEW]
-    else:
-        return None
-    last = max(stages, key=campaign.deadline_of)
-    at = campaign.deadline_of(last)
-    reopened = (
-        Reopening.objects.filter(campaign=campaign, school_id=application.school_id, stage__in=stages)
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
-    )
-    if reopened is not None and reopened > at:
-        at = reopened
-    delta = at - now
-    return DeadlineView(
-        label=str(Stage(last).label),
-        at=at,
-        remaining=remaining_text(delta),
-        passed=delta.total_seconds() <= 0,
-        soon=dt.timedelta(0) < delta < dt.timedelta(days=3),
     )

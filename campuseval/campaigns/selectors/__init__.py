@@ -1,4 +1,6 @@
-"""Reads of the campaign: the engine's results at each level, combined expert scores, gaps."""
+"""Reads of the campaign: the engine's results at each level, combined expert scores, what is
+missing, published results. The county's, the city's and the school's page reads are in the
+submodules ``county``, ``city`` and ``school``."""
 
 from __future__ import annotations
 
@@ -7,13 +9,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.http import Http404
 
+from campuseval.campaigns.models import (
+    Application,
+    Campaign,
+    ExpertAssignment,
+    ExpertScore,
+    IndicatorScore,
+    Status,
+)
 from campuseval.engine import Rubric, SchoolInput, SchoolResult, score_school
 from campuseval.engine.facts import FactValue
-from campuseval.regions.models import SchoolFacts
+from campuseval.regions.models import School, SchoolFacts
 
-from .models import Application, Campaign, ExpertScore, IndicatorScore, Status
-from .services import latest_facts
+
+def latest_facts(school: School, year: int) -> SchoolFacts | None:
+    """The school's facts of the year, or of the latest year before it."""
+    return school.facts.filter(year__lte=year).order_by("-year").first()
 
 
 def school_facts(application: Application) -> dict[str, FactValue]:
@@ -30,7 +43,7 @@ def _result(
     *,
     rubric: Rubric | None = None,
     facts: dict[str, FactValue] | None = None,
-    plan: bool = True,
+    path: bool = True,
 ) -> SchoolResult:
     campaign = application.campaign
     applied = application.applied_tier if campaign.cap_at_applied_tier and application.applied_tier else None
@@ -43,8 +56,21 @@ def _result(
             facts=school_facts(application) if facts is None else facts,
             applied_tier=applied,
         ),
-        plan=plan,
+        path=path,
     )
+
+
+def result_for(
+    application: Application,
+    scores: dict[str, float],
+    clauses: dict[str, bool],
+    *,
+    rubric: Rubric | None = None,
+    facts: dict[str, FactValue] | None = None,
+) -> SchoolResult:
+    """The engine's result for these scores of the application (saved or not), capped at its
+    applied tier when its campaign caps; no path up. For callers outside this module."""
+    return _result(application, scores, clauses, rubric=rubric, facts=facts, path=False)
 
 
 def self_result(application: Application, rows: list[IndicatorScore] | None = None) -> SchoolResult:
@@ -58,7 +84,7 @@ def self_result(application: Application, rows: list[IndicatorScore] | None = No
 
 
 def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]:
-    """``self_result`` for a list page: facts in one query, one rubric per campaign, no plans.
+    """``self_result`` for a list page: facts in one query, one rubric per campaign, no paths up.
 
     Prefetch ``scores`` on the applications, or each one costs a query.
     """
@@ -86,7 +112,7 @@ def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]
             {r.code: bool(r.clause_met) for r in scores if r.clause_met is not None},
             rubric=rubrics[campaign.pk],
             facts=facts_row.as_engine_facts() if facts_row else {"stage": application.school.stage},
-            plan=False,
+            path=False,
         )
     return out
 
@@ -165,3 +191,43 @@ def published_applications(campaign: Campaign) -> QuerySet[Application]:
         .select_related("school__county")
         .order_by("school__county__code", "school__code")
     )
+
+
+def published_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(published_at__isnull=False).select_related("city").order_by("-published_at")
+
+
+def published_campaign(pk: int) -> Campaign:
+    """A published campaign (anyone may read its results), or 404."""
+    campaign = published_campaigns().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("没有找到已公布的结果")
+    return campaign
+
+
+def _missing(rubric: Rubric, scored: set[str]) -> list[str]:
+    return [i.code for i in rubric.indicators if i.code not in scored]
+
+
+def submit_problems(application: Application) -> list[str]:
+    """What stops the school from submitting: no applied tier, indicators not self-assessed."""
+    problems = []
+    if not application.applied_tier:
+        problems.append("请选择申报类型")
+    rubric = application.campaign.rubric.engine_rubric()
+    missing = _missing(rubric, set(application.scores.exclude(self_score=None).values_list("code", flat=True)))
+    if missing:
+        shown = "、".join(missing[:8]) + ("等" if len(missing) > 8 else "")
+        problems.append(f"还有 {len(missing)} 个指标未自评：{shown}")
+    return problems
+
+
+def missing_expert_scores(assignment: ExpertAssignment) -> list[str]:
+    """The indicators the expert has not scored yet."""
+    rubric = assignment.application.campaign.rubric.engine_rubric()
+    return _missing(rubric, set(assignment.scores.exclude(score=None).values_list("code", flat=True)))
+
+
+def no_applications() -> QuerySet[Application]:
+    """An empty list of applications (the API schema's placeholder)."""
+    return Application.objects.none()

@@ -1,4 +1,4 @@
-"""The way to the next tier: the fewest indicators to raise, and by how much.
+"""The way to the next tier (升级路径): the fewest indicators to raise, and by how much.
 
 Missed requirements the target tier needs (every missed ★, and for the top tier every
 missed ▲) must be fixed whatever else happens, so they come first. If the total is still
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .model import EPSILON, Quota, Rubric
-from .scoring import Plan, Step, evaluate_vector, required_score, requirement_met
+from .scoring import Step, TierPath, evaluate_vector, required_score, requirement_met
 
 _NEG = float("-inf")
 
@@ -59,10 +59,10 @@ def _pick_quota(quota: Quota, missed: list[int], met: int, gains: Sequence[float
     return sorted(missed, key=lambda i: (-gains[i], i))[:need]
 
 
-def next_tier_plan(
+def next_tier_path(
     rubric: Rubric, vector: Sequence[float], clauses: Sequence[bool], rank: int
-) -> Plan | None:
-    """Plan the way from tier ``rank`` to the tier above it; None at the top tier."""
+) -> TierPath | None:
+    """The way from tier ``rank`` to the tier above it; None at the top tier."""
     target = rubric.tier_by_rank(rank + 1)
     if target is None:
         return None
@@ -140,16 +140,16 @@ def next_tier_plan(
         )
         for i in changed
     )
-    return Plan(target=target.name, steps=steps)
+    return TierPath(target=target.name, steps=steps)
 
 
 def _unreachable(
     rubric: Rubric, target: str, vector: Sequence[float], clauses: Sequence[bool]
-) -> Plan:
+) -> TierPath:
     """Even full marks everywhere do not reach the tier (caps below its threshold)."""
     steps = tuple(
         Step(ind.code, vector[i], ind.points, ind.has_clause and not clauses[i])
         for i, ind in enumerate(rubric.indicators)
         if vector[i] < ind.points or (ind.has_clause and not clauses[i])
     )
-    return Plan(target=target, steps=steps, reachable=False)
+    return TierPath(target=target, steps=steps, reachable=False)

@@ -1,0 +1,83 @@
+"""The campaign itself: open, change its settings, reopen a stage for one school, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from campuseval.accounts.models import Role, User
+from campuseval.audit.services import audit_log, audited_update, snapshot
+from campuseval.campaigns import rules
+from campuseval.campaigns.models import Application, Campaign, Reopening, Status
+from campuseval.campaigns.rules import WorkflowError
+from campuseval.notifications.services import notify
+from campuseval.regions.models import School
+
+from .common import transition
+
+CAMPAIGN_FIELDS = [
+    "name", "year", "city_id", "rubric_id", "opens_at", "application_deadline",
+    "county_review_deadline", "city_review_deadline", "publication_deadline",
+    "cap_at_applied_tier", "experts_per_application", "combine", "gap_share",
+    "quota_total", "quota_per_tier", "published_at",
+]
+
+
+@transaction.atomic
+def campaign_open(*, by: User, **fields: Any) -> Campaign:
+    """A city administrator opens a campaign; the rubric version it names is frozen for it."""
+    campaign = Campaign(created_by=by, **fields)
+    campaign.full_clean()
+    campaign.save()
+    audit_log("create", campaign, after=snapshot(campaign, CAMPAIGN_FIELDS), region_code=campaign.city.code, by=by)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, by: User, campaign: Campaign, **fields: Any) -> Campaign:
+    if "rubric_id" in fields and fields["rubric_id"] != campaign.rubric_id and campaign.applications.exists():
+        raise WorkflowError("已有学校申报，评估标准版本已冻结，不能更换")
+    audited_update(campaign, fields, tracked=CAMPAIGN_FIELDS, region_code=campaign.city.code, by=by)
+    return campaign
+
+
+@transaction.atomic
+def campaign_reopen(*, by: User, campaign: Campaign, school: School, stage: str, until: dt.datetime, reason: str) -> Reopening:
+    """Reopen one stage for one school past its deadline; the reason is kept and audited."""
+    if not reason.strip():
+        raise WorkflowError("重新开放须填写理由")
+    if until <= timezone.now():
+        raise WorkflowError("延长时间须晚于现在")
+    rules.check_reopen(campaign)
+    reopening = Reopening(campaign=campaign, school=school, stage=stage, until=until, reason=reason.strip(), created_by=by)
+    reopening.full_clean()
+    reopening.save()
+    audit_log("create", reopening, after=snapshot(reopening), region_code=school.county.code, by=by)
+    return reopening
+
+
+@transaction.atomic
+def campaign_publish(*, by: User, campaign: Campaign) -> Campaign:
+    """Publish the results: every reviewed application must be decided first."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    pending = Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_DECISION)
+    count = pending.count()
+    rules.check_publish(campaign, pending=count, names="、".join(str(a.school) for a in pending[:5]) if count else "")
+    now = timezone.now()
+    for application in Application.objects.filter(campaign=campaign, status=Status.DECIDED):
+        transition(application, by, Status.PUBLISHED)
+    campaign.published_at = now
+    campaign.save(update_fields=["published_at"])
+    audit_log("update", campaign, after={"published_at": now.isoformat()}, region_code=campaign.city.code, by=by)
+    schools = School.objects.filter(county__parent=campaign.city)
+    notify(
+        User.objects.filter(roles__role=Role.SCHOOL_USER, roles__school__in=schools).distinct(),
+        kind="published",
+        message=f"{campaign.name}结果已公布",
+        url=reverse("results:detail", args=[campaign.pk]),
+    )
+    return campaign

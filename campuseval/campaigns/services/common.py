@@ -1,0 +1,58 @@
+"""What the workflow's services share: a status change with its event, audit record and the
+people to tell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from campuseval.accounts.models import Role, User
+from campuseval.audit.services import audit_log, snapshot
+from campuseval.campaigns.models import Application, ApplicationEvent
+from campuseval.notifications.services import notify
+from campuseval.regions.models import School
+
+
+def region_code(application: Application) -> str:
+    return application.school.county.code
+
+
+def event(application: Application, by: User | None, old: str, new: str, note: str = "") -> None:
+    ApplicationEvent.objects.create(application=application, actor=by, from_status=old, to_status=new, note=note)
+
+
+def transition(application: Application, by: User | None, new: str, note: str = "", **fields: Any) -> Application:
+    """Move the application to ``new`` (the caller has asked the rulebook), with its history
+    event and audit record."""
+    old = application.status
+    before = snapshot(application, ["status", *fields])
+    application.status = new
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.version += 1
+    application.save()
+    event(application, by, old, new, note)
+    audit_log(
+        "update",
+        application,
+        before=before,
+        after={**snapshot(application, ["status", *fields]), **({"note": note} if note else {})},
+        region_code=region_code(application),
+        by=by,
+    )
+    return application
+
+
+def school_users(school: School) -> Iterable[User]:
+    return User.objects.filter(roles__role=Role.SCHOOL_USER, roles__school=school, is_active=True).distinct()
+
+
+def application_url(application: Application) -> str:
+    return reverse("campaigns:school_application", args=[application.pk])
+
+
+def tell_school(application: Application, *, kind: str, message: str) -> None:
+    """A notice to the school's users, linking to the application."""
+    notify(school_users(application.school), kind=kind, message=message, url=application_url(application))

@@ -1,0 +1,49 @@
+"""What a viewer may see of an application: one rule for the pages, the API and the exports.
+
+- The county's scores and comments are the county's (and the city's) while it reviews; the
+  school, observers and experts see the county's comments only while the application is
+  returned to the school for revision.
+- The decision (the tier awarded) is the city's until the campaign is published; then every
+  viewer of the application sees it and the experts' combined total. The tier the scores give
+  and the reason for an override stay the city's.
+- The experts' assignments and combined scores (the blind review) are the city's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from campuseval.accounts import scope
+from campuseval.accounts.scope import AnyUser
+
+from . import access
+from .models import Application, Status
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    county_work: bool  # the county's scores and comments, at any status
+    county_comments: bool  # the county's comments on indicators
+    decision: bool  # the tier awarded
+    combined_total: bool  # the experts' combined total
+    city_detail: bool  # the tier the scores give, the override's reason, the experts' work
+
+
+def application_view(user: AnyUser, application: Application) -> ApplicationView:
+    platform = scope.is_platform_admin(user)
+    city = platform or access.acts_as(user, application, "city")
+    county_work = city or access.acts_as(user, application, "county")
+    published = application.campaign.published_at is not None
+    decided = application.decided_at is not None
+    return ApplicationView(
+        county_work=county_work,
+        county_comments=county_work or application.status == Status.RETURNED,
+        decision=decided and (city or published),
+        combined_total=decided and (city or published),
+        city_detail=city,
+    )
+
+
+def school_sees_comments(application: Application) -> bool:
+    """The school's own page: the county's comments, while the application is returned."""
+    return application.status == Status.RETURNED
