@@ -10,7 +10,14 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campuseval.audit.context import Actor
-from campuseval.audit.services import Entry, audit_append, audit_log, changed, entry_for, snapshot
+from campuseval.audit.services import (
+    Entry,
+    audit_append,
+    audit_log,
+    audited_update,
+    entry_for,
+    snapshot,
+)
 
 from .models import Role, RoleAssignment, User
 from .passwords import generate_password
@@ -88,16 +95,10 @@ def user_update(*, user: User, **fields: object) -> User:
         and not _other_platform_admins(user)
     ):
         raise ValidationError({"is_active": "这是唯一启用的平台管理员账号，不能停用"})
-    before = snapshot(user, USER_FIELDS)
-    for name, value in fields.items():
+    for name in fields:
         if name not in USER_FIELDS or name == "username":
             raise ValueError(f"不能修改字段 {name}")
-        setattr(user, name, value)
-    user.full_clean()
-    user.save(update_fields=[f.removesuffix("_id") for f in fields])
-    old, new = changed(before, snapshot(user, USER_FIELDS))
-    if new:
-        audit_log("update", user, before=old, after=new, region_code=region_code_of(user))
+    audited_update(user, fields, tracked=USER_FIELDS, region_code=region_code_of(user))
     return user
 
 

@@ -57,6 +57,8 @@ SCHOOL_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
 # The county may score (while it may change its recommendation).
 COUNTY_SCORABLE = frozenset({Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMMENDED})
+# Submitted and waiting for the county's recommendation decision.
+AWAITING_COUNTY = frozenset({Status.SUBMITTED})
 # What the county has sent to the city: the recommendation list and the quota count these.
 RECOMMENDED_ONWARD = frozenset(
     {Status.RECOMMENDED, Status.UNDER_REVIEW, Status.DECIDED, Status.PUBLISHED}

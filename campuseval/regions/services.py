@@ -20,6 +20,7 @@ from campuseval.audit.services import (
     audit_append,
     audit_export,
     audit_log,
+    audited_update,
     changed,
     entry_for,
     snapshot,
@@ -91,21 +92,18 @@ def region_create(*, code: str, name: str, level: str, parent: Region | None = N
 @transaction.atomic
 def region_update(*, region: Region, **fields: Any) -> Region:
     """Change a region; code, level and parent are fixed once it has sub-regions or schools."""
-    before = snapshot(region, REGION_FIELDS)
-    for name, value in fields.items():
-        if name not in {"code", "name", "level", "parent"}:
-            raise ValueError(f"不能修改字段 {name}")
-        setattr(region, name, value)
-    region.full_clean()
-    old, new = changed(before, snapshot(region, REGION_FIELDS))
-    structural = [f for f in ("code", "level", "parent_id") if f in new]
-    if structural and _has_dependants(region):
-        raise ValidationError(
-            {f.removesuffix("_id"): "该区域已有下级区域或学校，不能修改代码、级别或上级区域" for f in structural}
-        )
-    if new:
-        region.save(update_fields=[f.removesuffix("_id") for f in new])
-        audit_log("update", region, before=old, after=new, region_code=region.code)
+    unknown = [name for name in fields if name not in {"code", "name", "level", "parent"}]
+    if unknown:
+        raise ValueError(f"不能修改字段 {unknown[0]}")
+
+    def fixed_once_used(old: dict[str, Any], new: dict[str, Any]) -> None:
+        structural = [f for f in ("code", "level", "parent_id") if f in new]
+        if structural and _has_dependants(region):
+            raise ValidationError(
+                {f.removesuffix("_id"): "该区域已有下级区域或学校，不能修改代码、级别或上级区域" for f in structural}
+            )
+
+    audited_update(region, fields, tracked=REGION_FIELDS, region_code=region.code, check=fixed_once_used)
     return region
 
 
@@ -213,17 +211,13 @@ def school_create(
 @transaction.atomic
 def school_update(*, school: School, **fields: Any) -> School:
     """Change a school's profile; the 学校标识码 identifies it and is not changed here."""
-    before = snapshot(school, SCHOOL_FIELDS)
-    for name, value in fields.items():
+    for name in fields:
         if name not in {f.removesuffix("_id") for f in SCHOOL_FIELDS} or name == "code":
             raise ValueError(f"不能修改字段 {name}")
-        setattr(school, name, value)
-    school.full_clean()
-    _check_not_central(school)
-    old, new = changed(before, snapshot(school, SCHOOL_FIELDS))
-    if new:
-        school.save(update_fields=[f.removesuffix("_id") for f in new])
-        audit_log("update", school, before=old, after=new, region_code=school.county.code)
+    audited_update(
+        school, fields, tracked=SCHOOL_FIELDS, region_code=fields["county"].code if "county" in fields else school.county.code,
+        check=lambda old, new: _check_not_central(school),
+    )
     return school
 
 

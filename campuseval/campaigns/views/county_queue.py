@@ -149,6 +149,11 @@ def recommendation_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "county_query": county_query(county, counties),
         "rows": rows,
         "acting": acting,
+        # Taken off the list: the county's "not recommended", as the rulebook allows it now.
+        "removable": {
+            r.application.pk for r in rows
+            if r.application.pk in acting and rules.allowed(rules.NOT_RECOMMEND, r.application)
+        },
         "may_change": bool(acting) and rules.any_open(campaign, rules.COUNTY_STAGES),
         "quota": quota_lines(campaign, county),
         "deadlines": campaign_deadlines(campaign),

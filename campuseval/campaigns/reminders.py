@@ -1,7 +1,8 @@
-"""Remind the people who still have work before a campaign's next deadline.
+"""Deadline reminders: who still has work before a campaign's next deadline, and the notices.
 
-Meant for cron, once a day: ``campuseval remind_deadlines --days 3``. Each person is reminded
-once per campaign, stage and role (the notification's dedupe key), however often it runs.
+``campuseval remind_deadlines --days 3`` (cron, once a day) calls ``deadline_reminders_send``.
+Each person is reminded once per campaign, stage and role (the notification's dedupe key),
+however often it runs. Who "still has work" is read from the rulebook's status groups.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from campuseval.accounts.models import Role, User
-from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, Stage, Status
 from campuseval.notifications.services import notify
 
-FMT = "%Y-%m-%d %H:%M"
+from . import rules
+from .models import Application, Campaign, ExpertAssignment, Stage, Status
 
 
 @dataclass
@@ -34,7 +35,9 @@ def _users(role: str, **place: Any) -> QuerySet[User]:
     return User.objects.filter(is_active=True, roles__role=role, **{f"roles__{k}": v for k, v in place.items()}).distinct()
 
 
-def _school_reminders(campaign: Campaign, statuses: list[str], when: str) -> Iterable[Reminder]:
+def _school_reminders(campaign: Campaign, stage: str, when: str) -> Iterable[Reminder]:
+    """The schools that may still change their application in this stage and have not sent it."""
+    statuses = [s for s, stages in rules.RULES[rules.EDIT].starts.items() if stage in stages]
     for application in Application.objects.filter(campaign=campaign, status__in=statuses).select_related("school"):
         what = "还未提交" if application.status == Status.DRAFT else "被退回修改，还未重新提交"
         for user in _users(Role.SCHOOL_USER, school=application.school):
@@ -42,19 +45,19 @@ def _school_reminders(campaign: Campaign, statuses: list[str], when: str) -> Ite
                 user,
                 Role.SCHOOL_USER,
                 f"{campaign.name}：{application.school}的申报{what}，{when}截止",
-                f"/campaigns/applications/{application.pk}/",
+                reverse("campaigns:school_application", args=[application.pk]),
             )
 
 
 def reminders(campaign: Campaign, stage: Stage, deadline: dt.datetime) -> Iterable[Reminder]:
     """Who still has work before ``stage``'s deadline, and what to tell them."""
-    when = f"“{stage.label}”将于 {timezone.localtime(deadline).strftime(FMT)} "
+    when = f"“{stage.label}”将于 {rules.local(deadline)} "
     if stage == Stage.APPLICATION:
-        yield from _school_reminders(campaign, [Status.DRAFT, Status.RETURNED], when)
+        yield from _school_reminders(campaign, stage, when)
     elif stage == Stage.COUNTY_REVIEW:
-        yield from _school_reminders(campaign, [Status.RETURNED], when)
+        yield from _school_reminders(campaign, stage, when)
         waiting = (
-            Application.objects.filter(campaign=campaign, status=Status.SUBMITTED)
+            Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_COUNTY)
             .values("school__county")
             .annotate(n=Count("id"))
         )
@@ -64,7 +67,7 @@ def reminders(campaign: Campaign, stage: Stage, deadline: dt.datetime) -> Iterab
                     user,
                     Role.COUNTY_ADMIN,
                     f"{campaign.name}：本县还有 {row['n']} 份已提交的申报未作推荐决定，{when}截止",
-                    f"/campaigns/county/{campaign.pk}/",
+                    reverse("campaigns:county_queue", args=[campaign.pk]),
                 )
     elif stage == Stage.CITY_REVIEW:
         pending = (
@@ -78,44 +81,36 @@ def reminders(campaign: Campaign, stage: Stage, deadline: dt.datetime) -> Iterab
                 experts[row["expert"]],
                 Role.EXPERT,
                 f"{campaign.name}：您还有 {row['n']} 份评审未提交，{when}截止",
-                "/campaigns/reviews/",
+                reverse("campaigns:review_list"),
             )
     elif stage == Stage.DECISION:
-        n = Application.objects.filter(campaign=campaign, status__in=[Status.RECOMMENDED, Status.UNDER_REVIEW]).count()
+        n = Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_DECISION).count()
         if n:
             for user in _users(Role.CITY_ADMIN, region=campaign.city):
                 yield Reminder(
                     user,
                     Role.CITY_ADMIN,
                     f"{campaign.name}：还有 {n} 份申报未认定，{when}截止公布",
-                    f"/campaigns/{campaign.pk}/decisions/",
+                    reverse("campaigns:decisions", args=[campaign.pk]),
                 )
 
 
-class Command(BaseCommand):
-    help = "截止时间临近时，提醒还有工作未完成的学校、县级管理员、评估专家和市级管理员（每人每阶段一次）。"
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=3, help="提前多少天提醒（默认 3 天）")
-
-    def handle(self, *args: Any, days: int, **options: Any) -> None:
-        if days < 0:
-            self.stderr.write("--days 不能为负数")
-            raise SystemExit(2)
-        now = timezone.now()
-        horizon = now + dt.timedelta(days=days)
-        sent = 0
-        for campaign in Campaign.objects.filter(published_at=None).select_related("city"):
-            stage = campaign.stage_at(now)
-            if stage in (Stage.NOT_OPEN, Stage.PUBLISHED):
-                continue
-            # The next deadline is the current stage's: remind only when it is near.
-            deadline = campaign.deadline_of(stage)
-            if deadline > horizon:
-                continue
-            for r in reminders(campaign, stage, deadline):
-                key = f"deadline:{campaign.pk}:{stage.value}:{r.role}"
-                if notify([r.user], kind="deadline", message=r.message, url=r.url, dedupe_key=key):
-                    sent += 1
-                    self.stdout.write(f"{r.user.username}（{Role(r.role).label}）：{r.message}")
-        self.stdout.write(f"共发送 {sent} 条截止提醒")
+def deadline_reminders_send(*, days: int, now: dt.datetime | None = None) -> list[str]:
+    """Send the reminders of every campaign whose current stage ends within ``days``; the lines
+    say who was reminded of what."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=days)
+    sent: list[str] = []
+    for campaign in Campaign.objects.filter(published_at=None).select_related("city"):
+        stage = campaign.stage_at(now)
+        if stage in (Stage.NOT_OPEN, Stage.PUBLISHED):
+            continue
+        # The next deadline is the current stage's: remind only when it is near.
+        deadline = campaign.deadline_of(stage)
+        if deadline > horizon:
+            continue
+        for r in reminders(campaign, stage, deadline):
+            key = f"deadline:{campaign.pk}:{stage.value}:{r.role}"
+            if notify([r.user], kind="deadline", message=r.message, url=r.url, dedupe_key=key):
+                sent.append(f"{r.user.username}（{Role(r.role).label}）：{r.message}")
+    return sent

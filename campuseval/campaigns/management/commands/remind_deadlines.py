@@ -1,0 +1,26 @@
+"""``campuseval remind_deadlines --days 3``: remind who still has work before the next deadline
+(see ``campaigns.reminders``). Meant for cron, once a day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from campuseval.campaigns.reminders import deadline_reminders_send
+
+
+class Command(BaseCommand):
+    help = "截止时间临近时，提醒还有工作未完成的学校、县级管理员、评估专家和市级管理员（每人每阶段一次）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=3, help="提前多少天提醒（默认 3 天）")
+
+    def handle(self, *args: Any, days: int, **options: Any) -> None:
+        if days < 0:
+            self.stderr.write("--days 不能为负数")
+            raise SystemExit(2)
+        sent = deadline_reminders_send(days=days)
+        for line in sent:
+            self.stdout.write(line)
+        self.stdout.write(f"共发送 {len(sent)} 条截止提醒")
