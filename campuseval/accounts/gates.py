@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import scope
-from .models import Role
+from .models import Role, User
 
 View = Callable[..., HttpResponse]
 
@@ -62,6 +62,12 @@ GATES: dict[str, Gate] = {
         "账号管理仅限平台管理员使用。如需开通或修改账号，请联系平台管理员。",
     ),
 }
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The request's user behind a gate (every gate requires log-in)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def passes(user: scope.AnyUser, name: str) -> bool:

@@ -23,7 +23,7 @@ from campuseval.regions.selectors import regions_for
 from . import scope, services
 from .filters import UserFilter
 from .forms import RoleGrantForm, UserCreateForm, UserEditForm, add_service_errors
-from .gates import gate_required
+from .gates import gate_required, signed_in
 from .models import ROLE_PLACE, Role, User
 from .passwords import generate_password
 from .selectors import roles_of_account, with_roles
@@ -35,11 +35,6 @@ ROLE_PLACES = [(r.value, r.label, str(ROLE_PLACE[r] or "none")) for r in Role]
 
 def _get_user(request: HttpRequest, pk: int) -> User:
     return scope.get_in_scope(with_roles(scope.users_for(request.user, write=True)), pk=pk)
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @gate_required("platform")
@@ -104,7 +99,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_user(request, pk)
-    form = UserEditForm(request.POST or None, user=user, by=_me(request))
+    form = UserEditForm(request.POST or None, user=user, by=signed_in(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(user=user, **form.changes())

@@ -119,3 +119,10 @@ def linked_to_school(user: User, school: School) -> bool:
         a.school_id == school.pk or (a.role == Role.COUNTY_ADMIN and a.region_id == school.county_id)
         for a in _assignments(user)
     )
+
+
+def holders(role: str, **place: Any) -> QuerySet[User]:
+    """The active users who hold ``role`` at a place: ``school=``, ``school__in=``, ``region=``
+    (the people to notify, the experts of a city)."""
+    lookups = {f"roles__{name}": value for name, value in place.items()}
+    return User.objects.filter(is_active=True, roles__role=role, **lookups).distinct()

@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.notifications.services import notify
 
@@ -32,7 +33,7 @@ class Reminder:
 
 
 def _users(role: str, **place: Any) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, roles__role=role, **{f"roles__{k}": v for k, v in place.items()}).distinct()
+    return scope.holders(role, **place)
 
 
 def _school_reminders(campaign: Campaign, stage: str, when: str) -> Iterable[Reminder]:

@@ -9,7 +9,6 @@ who uploaded it (404 for anyone else).
 from __future__ import annotations
 
 import base64
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campuseval.accounts.scope import get_in_scope
 from campuseval.audit.context import client_ip
+from campuseval.exporting import XLSX, attachment
 
 from .forms import UploadForm
 from .kinds import KINDS, Kind
@@ -28,7 +28,6 @@ from .selectors import jobs_for, kinds_for
 from .services import import_job_create, import_job_error_sheet, import_job_take_passwords
 from .xlsx import table_xlsx, template_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
 
 
@@ -42,11 +41,7 @@ def _kind(request: HttpRequest, key: str) -> Kind:
 
 
 def _xlsx_response(content: bytes, ascii_name: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(content, content_type=XLSX, filename=name, ascii_filename=ascii_name)
 
 
 @login_required

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from campuseval.accounts.scope import get_in_scope
+from campuseval.exporting import XLSX, attachment
 from campuseval.regions.selectors import facts_of, regions_for, schools_for
 
 from . import services
@@ -41,7 +41,6 @@ from .selectors import (
 )
 from .tables import SchoolTable
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 25
 
 
@@ -138,11 +137,9 @@ def school_export(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k in school_filter.filters if (v := request.GET.get(k, ""))}
     services.school_export_log(count=len(schools), filters=filters)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response = HttpResponse(schools_xlsx(schools), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"schools-{stamp}.xlsx\"; filename*=UTF-8''{quote(f'学校名单-{stamp}.xlsx')}"
+    return attachment(
+        schools_xlsx(schools), content_type=XLSX, filename=f"学校名单-{stamp}.xlsx", ascii_filename=f"schools-{stamp}.xlsx"
     )
-    return response
 
 
 @login_required

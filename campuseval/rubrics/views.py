@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from campuseval.exporting import XLSX, attachment
+
 from .models import Rubric
 from .presenters import export_filename, rubric_card, rubric_page
 from .selectors import rubric_get, rubric_list, rubric_versions
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_rubric_or_404(code: str, version: int | None) -> Rubric:
@@ -58,10 +56,7 @@ def rubric_export(request: HttpRequest, code: str, version: int | None = None) -
     from campuseval.rubricfile.xlsx import export_rubric
 
     rubric = _get_rubric_or_404(code, version)
-    response = HttpResponse(export_rubric(rubric.rubric_file()), content_type=XLSX)
-    # An ASCII name for old clients, the real one as RFC 5987 UTF-8 for everyone else.
-    response["Content-Disposition"] = (
-        f'attachment; filename="{rubric.code}-v{rubric.version}.xlsx"; '
-        f"filename*=UTF-8''{quote(export_filename(rubric))}"
+    return attachment(
+        export_rubric(rubric.rubric_file()), content_type=XLSX,
+        filename=export_filename(rubric), ascii_filename=f"{rubric.code}-v{rubric.version}.xlsx",
     )
-    return response

@@ -15,7 +15,8 @@ from campuseval.accounts.models import RoleAssignment, User
 from campuseval.audit.context import Actor, acting_as
 from campuseval.audit.models import AuditRecord
 from campuseval.campaigns import services as s
-from tests.campaigns.conftest import Clock, make_campaign
+from tests.campaigns import conftest as campaign_fixtures
+from tests.campaigns.conftest import make_campaign
 from tests.campaigns.test_city_helpers import expert_scores, recommended
 from tests.conftest import PASSWORD
 
@@ -23,11 +24,7 @@ EXPERT_NAME, EXPERT_LOGIN = "李建禾", "expert02"
 DROPPED_NAME, DROPPED_LOGIN = "王晓岚", "expert03"
 
 
-@pytest.fixture
-def clock():
-    c = Clock()
-    with c._patch:
-        yield c
+clock = campaign_fixtures.clock
 
 
 @pytest.fixture

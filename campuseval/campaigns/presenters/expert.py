@@ -11,7 +11,9 @@ from campuseval.campaigns.selectors import Combined, CombinedResult, combined_re
 from campuseval.campaigns.selectors.city import assignment_counts, other_submitted_scores
 from campuseval.engine.model import Rubric as EngineRubric
 from campuseval.evidence.selectors import EvidenceRow, evidence_rows
-from campuseval.rubrics.presenters import IndicatorView, _tree, fmt
+from campuseval.rubrics.presenters import IndicatorView, fmt
+
+from .scores import score_tree
 
 CLAUSE_VALUES = {"": None, "1": True, "0": False}
 
@@ -110,35 +112,34 @@ class ReviewPage:
 
 
 def review_page(user: Any, assignment: ExpertAssignment) -> ReviewPage:
+    """The shared score tree of the school's self-assessment (its rows, fact warnings), with
+    the expert's own inputs, the evidence and, after submission, the other experts' scores."""
     application = assignment.application
     rubric_row = application.campaign.rubric
-    rf = rubric_row.rubric_file()
     rubric = rubric_row.engine_rubric()
     mine = {r.code: r for r in assignment.scores.all()}
-    selfs = {r.code: r for r in application.scores.all()}
-    warnings: dict[str, list[str]] = {}
-    for w in self_result(application, list(selfs.values())).warnings:
-        warnings.setdefault(w.code, []).append(w.message)
+    selfs = list(application.scores.all())
+    tree = score_tree(application, rubric_row, selfs, result=self_result(application, selfs), engine=rubric)
     evidence = evidence_rows(user, application)
     submitted = assignment.submitted_at is not None
     # Blind scoring: nothing of another expert is read before this expert has submitted.
     others = _others(assignment) if submitted else {}
     combined = combined_result(application) if submitted else None
     areas = []
-    for area in _tree(rf, "", {}):
+    for area in tree:
         subareas = []
         for sub in area.subareas:
             rows = [
                 ReviewRow(
-                    ind=ind,
-                    own=ScoreInput.of(rubric, ind.code, mine.get(ind.code)),
-                    self_score=selfs.get(ind.code),
-                    evidence=evidence.get(ind.code, []),
-                    warnings=warnings.get(ind.code, []),
-                    others=others.get(ind.code, []),
-                    combined=combined.indicators.get(ind.code) if combined else None,
+                    ind=item.view,
+                    own=ScoreInput.of(rubric, item.code, mine.get(item.code)),
+                    self_score=item.row,
+                    evidence=evidence.get(item.code, []),
+                    warnings=item.warnings,
+                    others=others.get(item.code, []),
+                    combined=combined.indicators.get(item.code) if combined else None,
                 )
-                for ind in sub.indicators
+                for item in sub.indicators
             ]
             subareas.append(ReviewSubArea(sub.heading, sub.points, rows))
         areas.append(ReviewArea(area.heading, area.points, subareas))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.accounts.scope import AnyUser
 from campuseval.campaigns import access, rules
@@ -34,11 +35,7 @@ def status_counts(user: AnyUser, campaigns: list[Campaign]) -> dict[int, list[tu
 
 def experts_of(campaign: Campaign) -> list[User]:
     """The active experts of the campaign's city."""
-    return list(
-        User.objects.filter(is_active=True, roles__role=Role.EXPERT, roles__region=campaign.city)
-        .distinct()
-        .order_by("username")
-    )
+    return list(scope.holders(Role.EXPERT, region=campaign.city).order_by("username"))
 
 
 def expert_load_counts(campaign: Campaign) -> dict[int, dict[str, int]]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, audited_update, snapshot
 from campuseval.campaigns import rules
@@ -75,7 +76,7 @@ def campaign_publish(*, by: User, campaign: Campaign) -> Campaign:
     audit_log("update", campaign, after={"published_at": now.isoformat()}, region_code=campaign.city.code, by=by)
     schools = School.objects.filter(county__parent=campaign.city)
     notify(
-        User.objects.filter(roles__role=Role.SCHOOL_USER, roles__school__in=schools).distinct(),
+        scope.holders(Role.SCHOOL_USER, school__in=schools),
         kind="published",
         message=f"{campaign.name}结果已公布",
         url=reverse("results:detail", args=[campaign.pk]),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, snapshot
 from campuseval.campaigns.models import Application, ApplicationEvent
@@ -46,7 +47,7 @@ def transition(application: Application, by: User | None, new: str, note: str = 
 
 
 def school_users(school: School) -> Iterable[User]:
-    return User.objects.filter(roles__role=Role.SCHOOL_USER, roles__school=school, is_active=True).distinct()
+    return scope.holders(Role.SCHOOL_USER, school=school)
 
 
 def application_url(application: Application) -> str:

@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campuseval.accounts.gates import gate_required
-from campuseval.accounts.models import Role, User
+from campuseval.accounts.gates import gate_required, signed_in
+from campuseval.accounts.models import Role
 from campuseval.accounts.scope import has_role, is_admin
 from campuseval.campaigns import access, services
 from campuseval.campaigns.forms import CampaignForm, ReopenForm, campaign_initial
@@ -34,11 +34,6 @@ from campuseval.regions.selectors import schools_for
 from campuseval.rubrics.selectors import rubric_choices
 
 city_admin_required = gate_required("city")
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the gates let only signed-in users through
-    return request.user
 
 
 def _shows_counts(user: Any) -> bool:
@@ -115,7 +110,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:
-            campaign = services.campaign_open(by=_me(request), **fields)
+            campaign = services.campaign_open(by=signed_in(request), **fields)
         except ValidationError as exc:
             _add_errors(form, exc)
         except services.WorkflowError as exc:
@@ -141,7 +136,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(by=_me(request), campaign=campaign, **form.service_fields())
+            services.campaign_update(by=signed_in(request), campaign=campaign, **form.service_fields())
         except ValidationError as exc:
             campaign.refresh_from_db()
             _add_errors(form, exc)
@@ -174,7 +169,7 @@ def campaign_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.campaign_reopen(
-                by=_me(request),
+                by=signed_in(request),
                 campaign=campaign,
                 school=data["school"],
                 stage=data["stage"],

@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campuseval.accounts.gates import gate_required
-from campuseval.accounts.models import User
+from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access, rules, services
 from campuseval.campaigns.forms import DecideForm
 from campuseval.campaigns.models import Campaign, Status
@@ -28,11 +27,6 @@ from campuseval.campaigns.presenters.city import (
 from campuseval.campaigns.selectors.city import experts_of, reviewed_applications
 
 city_admin_required = gate_required("city")
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the gate lets only signed-in users through
-    return request.user
 
 
 @city_admin_required
@@ -59,7 +53,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
 def assign_auto(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access.campaign_run_by(request.user, pk)
     try:
-        report = services.experts_assign_auto(by=_me(request), campaign=campaign)
+        report = services.experts_assign_auto(by=signed_in(request), campaign=campaign)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -85,7 +79,7 @@ def assign(request: HttpRequest, pk: int, application_id: int) -> HttpResponse:
             messages.error(request, "请选择本市的评估专家")
         else:
             try:
-                services.expert_assign(by=_me(request), application=application, expert=expert)
+                services.expert_assign(by=signed_in(request), application=application, expert=expert)
             except services.WorkflowError as exc:
                 messages.error(request, f"不能分配：{exc}")
             else:
@@ -103,7 +97,7 @@ def unassign(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
     assignment = access.assignment_for_city(request.user, campaign, assignment_id)
     label = f"{assignment.expert} 对{assignment.application.school}的评审"
     try:
-        services.expert_unassign(by=_me(request), assignment=assignment)
+        services.expert_unassign(by=signed_in(request), assignment=assignment)
     except services.WorkflowError as exc:
         messages.error(request, f"不能撤销：{exc}")
     else:
@@ -150,7 +144,7 @@ def decide(request: HttpRequest, pk: int, application_id: int) -> HttpResponse:
     else:
         try:
             application = services.application_decide(
-                by=_me(request),
+                by=signed_in(request),
                 application=application,
                 tier=form.cleaned_data["tier"],
                 reason=form.cleaned_data["reason"],
@@ -187,7 +181,7 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access.campaign_run_by(request.user, pk)
     try:
-        campaign = services.campaign_publish(by=_me(request), campaign=campaign)
+        campaign = services.campaign_publish(by=signed_in(request), campaign=campaign)
     except services.WorkflowError as exc:
         messages.error(request, f"不能公布：{exc}")
         return redirect("campaigns:decisions", pk=campaign.pk)

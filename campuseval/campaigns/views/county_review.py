@@ -13,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from campuseval.accounts.gates import gate_required
-from campuseval.accounts.models import User
+from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access, services
 from campuseval.campaigns.models import Application
 from campuseval.campaigns.presenters import dom_id, find_indicator
@@ -31,11 +30,6 @@ from campuseval.campaigns.selectors.county import history
 from campuseval.evidence.selectors import evidence_rows
 
 from .county_queue import county_query
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the gates let only signed-in users through
-    return request.user
 
 
 def _render_review(
@@ -97,7 +91,7 @@ def score_save(request: HttpRequest, application_id: int, code: str) -> HttpResp
     else:
         try:
             services.county_score_save(
-                by=_me(request), application=application, code=code, score=raw, comment=comment,
+                by=signed_in(request), application=application, code=code, score=raw, comment=comment,
                 expected_version=version,
             )
         except services.EditConflict as exc:
@@ -136,7 +130,7 @@ def application_return(request: HttpRequest, application_id: int) -> HttpRespons
     comments = {k.removeprefix("comment-"): request.POST.get(k, "") for k in request.POST if k.startswith("comment-")}
     note = request.POST.get("note", "")
     try:
-        services.application_return(by=_me(request), application=application, comments=comments, note=note)
+        services.application_return(by=signed_in(request), application=application, comments=comments, note=note)
     except services.WorkflowError as exc:
         messages.error(request, f"未能退回：{exc}")
         return _render_review(request, application, posted=request.POST.dict(), status=400)
@@ -162,7 +156,7 @@ def application_recommend(request: HttpRequest, application_id: int) -> HttpResp
     recommend = decision == "recommend"
     try:
         services.application_recommend(
-            by=_me(request), application=application, recommend=recommend, note=request.POST.get("note", "").strip()
+            by=signed_in(request), application=application, recommend=recommend, note=request.POST.get("note", "").strip()
         )
     except services.WorkflowError as exc:
         messages.error(request, f"未能{'推荐' if recommend else '设为不推荐'}：{exc}")

@@ -12,18 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from campuseval.accounts.gates import gate_required
-from campuseval.accounts.models import User
+from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access, services
 from campuseval.campaigns.presenters.expert import CLAUSE_VALUES, ScoreInput, review_page
 from campuseval.campaigns.selectors.city import expert_reviews, scored_count
 
 expert_required = gate_required("expert")
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the gate lets only signed-in users through
-    return request.user
 
 
 # --- views -------------------------------------------------------------------------------
@@ -67,7 +61,7 @@ def review_score(request: HttpRequest, assignment_id: int) -> HttpResponse:
     shown = posted
     try:
         row = services.expert_score_save(
-            by=_me(request),
+            by=signed_in(request),
             assignment=assignment,
             code=code,
             score=posted.score,
@@ -103,7 +97,7 @@ def review_score(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def review_submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = access.assignment_for_expert(request.user, assignment_id)
     try:
-        services.expert_submit(by=_me(request), assignment=assignment)
+        services.expert_submit(by=signed_in(request), assignment=assignment)
     except services.WorkflowError as exc:
         messages.error(request, f"不能提交：{exc}")
     else:

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from campuseval.accounts.gates import gate_required
-from campuseval.accounts.models import User
+from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access, rules, services, visibility
 from campuseval.campaigns.forms import ApplicationForm
 from campuseval.campaigns.models import Application, IndicatorScore, Status
@@ -36,11 +35,6 @@ from campuseval.campaigns.selectors.county import history
 from campuseval.evidence.selectors import carry_offer, links_by_code
 
 school_only = gate_required("school")
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the gates let only signed-in users through
-    return request.user
 
 
 def _may_edit(application: Application) -> tuple[bool, str]:
@@ -95,7 +89,7 @@ def school_application_start(request: HttpRequest, campaign_pk: int) -> HttpResp
     if existing is not None:
         return redirect("campaigns:school_application", pk=existing.pk)
     try:
-        application = services.application_create(by=_me(request), campaign=campaign, school=school)
+        application = services.application_create(by=signed_in(request), campaign=campaign, school=school)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("campaigns:school_applications")
@@ -191,7 +185,7 @@ def school_application_form(request: HttpRequest, pk: int) -> HttpResponse:
         fields[name] = (fields[name] or "").strip()
     try:
         services.application_update(
-            by=_me(request),
+            by=signed_in(request),
             application=application,
             expected_version=data["version"],
             **fields,
@@ -274,7 +268,7 @@ def school_score_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     comment = request.POST.get("comment", "").strip()
     try:
         services.self_score_save(
-            by=_me(request),
+            by=signed_in(request),
             application=application,
             code=code,
             score=score,
@@ -306,7 +300,7 @@ def _finish(request: HttpRequest, application: Application, code: str, **kwargs:
 def school_application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.application_for_school(request.user, pk)
     try:
-        services.application_submit(by=_me(request), application=application)
+        services.application_submit(by=signed_in(request), application=application)
     except services.WorkflowError as exc:
         refused = [p for p in str(exc).split("；") if p]
         return _page(request, application, own=True, status=400, submit_refused=refused)
@@ -323,7 +317,7 @@ def school_application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaigns:school_application", pk=application.pk)
     try:
         services.application_withdraw(
-            by=_me(request),
+            by=signed_in(request),
             application=application,
             reason=request.POST.get("reason", "").strip(),
         )
