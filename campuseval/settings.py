@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "campuseval.evidence",
     "campuseval.notifications",
     "campuseval.imports",
-    "campuseval.demo",
+    "campuseval.demodata",
     "campuseval.api",
 ]
 

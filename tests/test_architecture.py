@@ -33,7 +33,7 @@ ABOVE_ACCOUNTS = (
     "campuseval.campaigns",
     "campuseval.evidence",
     "campuseval.api",
-    "campuseval.demo",
+    "campuseval.demodata",
     "campuseval.imports",
     "campuseval.notifications",
     "campuseval.plans",

@@ -285,7 +285,7 @@ def _columns(rf: RubricFile) -> tuple[str, str]:
     return _("★ 基本要求"), _("▲ 示范要求")
 
 
-def _tree(rf: RubricFile, q: str, warnings: dict[str, str]) -> list[AreaView]:
+def rubric_tree(rf: RubricFile, q: str, warnings: dict[str, str]) -> list[AreaView]:
     wanted = {i.code for i in rubric_search(rubric_file=rf, q=q)} if q else None
     positional = rf.numbering == "positional"
     areas: list[AreaView] = []
@@ -375,7 +375,7 @@ def rubric_page(rubric: Rubric, *, versions: list[int], q: str = "") -> RubricPa
     q = q.strip()
     warnings = check_rubric(rf).warnings
     by_code = {w.split(" ", 1)[0]: w for w in warnings}
-    tree = _tree(rf, q, by_code)
+    tree = rubric_tree(rf, q, by_code)
     counts = _requirement_counts(rf)
     return RubricPage(
         card=rubric_card(rubric, rf),

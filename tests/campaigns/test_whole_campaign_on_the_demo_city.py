@@ -29,7 +29,7 @@ from campuseval.accounts.models import User
 from campuseval.audit.context import Actor, acting_as
 from campuseval.campaigns.models import Application, Campaign
 from campuseval.campaigns.services import campaign_open
-from campuseval.demo.generate import (
+from campuseval.demodata.generate import (
     DEFAULT_PASSWORD,
     EXPERTS,
     county_username,
@@ -37,7 +37,7 @@ from campuseval.demo.generate import (
     generate_demo,
     school_username,
 )
-from campuseval.demo.services import demo_create
+from campuseval.demodata.services import demo_create
 from campuseval.notifications.models import Notification
 from campuseval.regions.models import School
 
@@ -79,11 +79,11 @@ class DemoCity:
     basic_b: str  # the ★ one expert fails at B
 
 
-def _primary_school(plan: Any, county: str) -> str:
+def _primary_school(spec: Any, county: str) -> str:
     """A primary school of the county whose facts pass every check (no fact warnings)."""
     return next(
         s.code
-        for s in plan.schools
+        for s in spec.schools
         if s.county_code == county and s.stage == "小学" and not s.lagging
     )
 
@@ -91,14 +91,14 @@ def _primary_school(plan: Any, county: str) -> str:
 @pytest.fixture
 def demo(db, clock, rubrics, story) -> DemoCity:
     """The demo city (no campaigns) built at the clock's time, and the story's rubric."""
-    plan = generate_demo()
-    demo_create(plan=plan, password=DEFAULT_PASSWORD, campaigns=False)
+    spec = generate_demo()
+    demo_create(spec=spec, password=DEFAULT_PASSWORD, campaigns=False)
     rubric = rubrics[story.rubric]
     engine = rubric.engine_rubric()
     basics = [i.code for i in engine.indicators if i.requirement == "basic"]
     return DemoCity(
-        school_a=School.objects.select_related("county").get(code=_primary_school(plan, "341102")),
-        school_b=School.objects.select_related("county").get(code=_primary_school(plan, "341103")),
+        school_a=School.objects.select_related("county").get(code=_primary_school(spec, "341102")),
+        school_b=School.objects.select_related("county").get(code=_primary_school(spec, "341103")),
         rubric=rubric,
         codes=[i.code for i in engine.indicators],
         basic_a=basics[0],

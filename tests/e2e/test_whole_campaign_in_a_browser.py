@@ -52,13 +52,13 @@ DATES = [
 @pytest.fixture
 def demo_city(transactional_db, settings, tmp_path):
     """The demo city without its campaigns, and the shipped rubrics."""
-    from campuseval.demo.generate import generate_demo
-    from campuseval.demo.services import demo_create
+    from campuseval.demodata.generate import generate_demo
+    from campuseval.demodata.services import demo_create
     from campuseval.rubrics.services import rubrics_load_shipped
 
     settings.MEDIA_ROOT = tmp_path / "media"
     rubrics_load_shipped()
-    demo_create(plan=generate_demo(), password=PASSWORD, campaigns=False)
+    demo_create(spec=generate_demo(), password=PASSWORD, campaigns=False)
 
 
 @pytest.fixture

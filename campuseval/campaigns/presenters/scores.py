@@ -24,7 +24,7 @@ from campuseval.engine import SchoolResult, Step, TierPath
 from campuseval.engine.model import Rubric as EngineRubric
 from campuseval.engine.scoring import required_score
 from campuseval.rubrics.models import Rubric
-from campuseval.rubrics.presenters import IndicatorView, _tree, fmt
+from campuseval.rubrics.presenters import IndicatorView, fmt, rubric_tree
 
 
 def dom_id(code: str) -> str:
@@ -212,7 +212,7 @@ def score_tree(
         for w in result.warnings:
             warnings.setdefault(w.code, []).append(w.message)
     areas: list[ScoredArea] = []
-    for area in _tree(rf, "", {}):
+    for area in rubric_tree(rf, "", {}):
         subareas: list[ScoredSubArea] = []
         done = count = 0
         for sub in area.subareas:
@@ -332,7 +332,7 @@ def score_summary(
     scored = {c for c, r in by_code.items() if _value(r, score_field) is not None}
     rf = rubric.rubric_file()
     area_totals = []
-    for area_view, area in zip(_tree(rf, "", {}), engine.areas, strict=True):
+    for area_view, area in zip(rubric_tree(rf, "", {}), engine.areas, strict=True):
         codes = [i.code for s in area.subareas for i in s.indicators]
         stated = area.cap if area.cap is not None else sum(i.points for s in area.subareas for i in s.indicators)
         area_totals.append(

@@ -4,5 +4,5 @@ from django.apps import AppConfig
 
 
 class DemoConfig(AppConfig):
-    name = "campuseval.demo"
+    name = "campuseval.demodata"
     verbose_name = "演示数据"

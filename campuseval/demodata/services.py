@@ -1,4 +1,4 @@
-"""Write a demo plan into an empty database, in one transaction, with its audit records.
+"""Write a demo spec into an empty database, in one transaction, with its audit records.
 
 Regions, schools and facts go through the same bulk import services as an uploaded file, so
 they are validated and audited alike (one create record per object). Accounts are written here
@@ -24,7 +24,7 @@ from campuseval.regions.models import Region, School
 from campuseval.regions.services import facts_import, regions_import, schools_import
 
 from .campaigns import CampaignSummary, demo_campaigns_create
-from .generate import CITY, DemoPlan
+from .generate import CITY, DemoSpec
 
 DEMO_ACTOR = Actor(None, "演示数据（campuseval demo）", None)
 START_OVER = (
@@ -47,11 +47,11 @@ class DemoResult:
     campaigns: tuple[CampaignSummary, ...] = ()
 
 
-def demo_refusal(plan: DemoPlan) -> str | None:
-    """Why the plan cannot be written here, or None when the database is empty enough."""
+def demo_refusal(spec: DemoSpec) -> str | None:
+    """Why the spec cannot be written here, or None when the database is empty enough."""
     if School.objects.exists() or Region.objects.exists():
         return "数据库中已有行政区域或学校；演示数据只写入空数据库。"
-    taken = User.objects.filter(username__in=[a.username for a in plan.accounts])
+    taken = User.objects.filter(username__in=[a.username for a in spec.accounts])
     if taken.exists():
         names = ", ".join(taken.values_list("username", flat=True)[:5])
         return f"数据库中已有演示账号使用的用户名（{names}）；演示数据只写入空数据库。"
@@ -59,20 +59,20 @@ def demo_refusal(plan: DemoPlan) -> str | None:
 
 
 @transaction.atomic
-def demo_create(*, plan: DemoPlan, password: str, campaigns: bool = True) -> DemoResult:
-    """Create the plan's regions, schools, facts and accounts; every account gets ``password``.
+def demo_create(*, spec: DemoSpec, password: str, campaigns: bool = True) -> DemoResult:
+    """Create the spec's regions, schools, facts and accounts; every account gets ``password``.
 
     With ``campaigns``, then one campaign at each stage of the workflow (demo/campaigns.py).
 
     Raise DemoRefused when the database is not empty, and ValidationError when the password
     breaks the password rules. Demo accounts need not change the password at first log-in.
     """
-    refusal = demo_refusal(plan)
+    refusal = demo_refusal(spec)
     if refusal:
         raise DemoRefused(f"{refusal}{START_OVER}")
     validate_password(password)
     with acting_as(DEMO_ACTOR):
-        audit_append([_run_entry(plan)])
+        audit_append([_run_entry(spec)])
         regions_import(
             rows=[
                 {
@@ -81,7 +81,7 @@ def demo_create(*, plan: DemoPlan, password: str, campaigns: bool = True) -> Dem
                     "level": r.level,
                     "parent_code": r.parent_code or "",
                 }
-                for r in plan.regions
+                for r in spec.regions
             ]
         )
         schools_import(
@@ -98,54 +98,54 @@ def demo_create(*, plan: DemoPlan, password: str, campaigns: bool = True) -> Dem
                     "contact_name": s.contact_name,
                     "contact_phone": s.contact_phone,
                 }
-                for s in plan.schools
+                for s in spec.schools
             ]
         )
         facts_import(
             rows=[
-                {"school_code": s.code, "year": plan.year, "values": asdict(s.facts)}
-                for s in plan.schools
+                {"school_code": s.code, "year": spec.year, "values": asdict(s.facts)}
+                for s in spec.schools
             ]
         )
-        users, roles = _accounts_create(plan, password)
-        summaries = demo_campaigns_create(seed=plan.seed, year=plan.year) if campaigns else []
+        users, roles = _accounts_create(spec, password)
+        summaries = demo_campaigns_create(seed=spec.seed, year=spec.year) if campaigns else []
     return DemoResult(
-        regions=len(plan.regions),
-        schools=len(plan.schools),
-        facts=len(plan.schools),
+        regions=len(spec.regions),
+        schools=len(spec.schools),
+        facts=len(spec.schools),
         users=len(users),
         roles=len(roles),
         campaigns=tuple(summaries),
     )
 
 
-def _run_entry(plan: DemoPlan) -> Entry:
+def _run_entry(spec: DemoSpec) -> Entry:
     """One record for the run as a whole; each object it creates gets its own record."""
-    stages = Counter(s.stage for s in plan.schools)
+    stages = Counter(s.stage for s in spec.schools)
     return Entry(
         action="import",
         object_type="demo.dataset",
-        object_repr=f"演示数据：滁州市（seed {plan.seed}，{plan.year} 年）",
+        object_repr=f"演示数据：滁州市（seed {spec.seed}，{spec.year} 年）",
         region_code=CITY[0],
         after={
-            "seed": plan.seed,
-            "year": plan.year,
-            "regions": len(plan.regions),
-            "schools": len(plan.schools),
+            "seed": spec.seed,
+            "year": spec.year,
+            "regions": len(spec.regions),
+            "schools": len(spec.schools),
             "stages": dict(sorted(stages.items())),
-            "accounts": len(plan.accounts),
+            "accounts": len(spec.accounts),
         },
     )
 
 
 def _clean(objects: Sequence[models.Model], exclude: list[str]) -> None:
-    # Foreign keys point at rows just created and usernames are unique in the plan (checked
+    # Foreign keys point at rows just created and usernames are unique in the spec (checked
     # by demo_refusal against the database): skip the checks that cost a query per row.
     for obj in objects:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _accounts_create(plan: DemoPlan, password: str) -> tuple[list[User], list[RoleAssignment]]:
+def _accounts_create(spec: DemoSpec, password: str) -> tuple[list[User], list[RoleAssignment]]:
     regions = Region.objects.in_bulk(field_name="code")
     schools = School.objects.select_related("county").in_bulk(field_name="code")
     hashed = make_password(password)  # one hash for all: they share the password
@@ -158,7 +158,7 @@ def _accounts_create(plan: DemoPlan, password: str) -> tuple[list[User], list[Ro
             must_change_password=False,
             home_county=regions[a.home_county_code] if a.home_county_code else None,
         )
-        for a in plan.accounts
+        for a in spec.accounts
     ]
     _clean(users, exclude=["home_county"])
     User.objects.bulk_create(users, batch_size=500)
@@ -169,7 +169,7 @@ def _accounts_create(plan: DemoPlan, password: str) -> tuple[list[User], list[Ro
             region=regions[a.region_code] if a.region_code else None,
             school=schools[a.school_code] if a.school_code else None,
         )
-        for user, a in zip(users, plan.accounts, strict=True)
+        for user, a in zip(users, spec.accounts, strict=True)
     ]
     _clean(roles, exclude=["user", "region", "school"])
     RoleAssignment.objects.bulk_create(roles, batch_size=500)

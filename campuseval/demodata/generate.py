@@ -1,4 +1,4 @@
-"""The demo city as plain data: a seeded, pure plan of regions, schools, facts and accounts.
+"""The demo city as plain data: a seeded, pure spec of regions, schools, facts and accounts.
 
 The shape follows 滁州市智慧学校建设总体规划（2018—2022年）(seed 004):
 
@@ -11,7 +11,7 @@ The shape follows 滁州市智慧学校建设总体规划（2018—2022年）(se
 
 Everything here is fictitious: school and place names are built from syllables, person names
 from a surname and two given-name characters, phone numbers look like ``0550-00xxxxx`` (a local
-number in 0550 never begins with 0, so none can be dialled). No Django import: the plan can be
+number in 0550 never begins with 0, so none can be dialled). No Django import: the spec can be
 built and tested without a database; ``services.demo_create`` writes it.
 """
 
@@ -92,7 +92,7 @@ GIVEN_SECOND = "平宁琳航涵峰颖然霖舟岚彤毅乔楠源杉蕾湘禾"
 
 
 @dataclass(frozen=True)
-class FactsPlan:
+class FactsSpec:
     classes: int
     students: int
     teachers: int
@@ -112,7 +112,7 @@ class FactsPlan:
 
 
 @dataclass(frozen=True)
-class RegionPlan:
+class RegionSpec:
     code: str
     name: str
     level: str
@@ -120,7 +120,7 @@ class RegionPlan:
 
 
 @dataclass(frozen=True)
-class SchoolPlan:
+class SchoolSpec:
     code: str
     name: str
     stage: str
@@ -131,12 +131,12 @@ class SchoolPlan:
     head_name: str
     contact_name: str
     contact_phone: str
-    facts: FactsPlan
+    facts: FactsSpec
     lagging: tuple[str, ...]  # the fact checks this school is made to miss (none for most)
 
 
 @dataclass(frozen=True)
-class AccountPlan:
+class AccountSpec:
     username: str
     full_name: str
     phone: str
@@ -147,12 +147,12 @@ class AccountPlan:
 
 
 @dataclass(frozen=True)
-class DemoPlan:
+class DemoSpec:
     seed: int
     year: int
-    regions: tuple[RegionPlan, ...]
-    schools: tuple[SchoolPlan, ...]
-    accounts: tuple[AccountPlan, ...]
+    regions: tuple[RegionSpec, ...]
+    schools: tuple[SchoolSpec, ...]
+    accounts: tuple[AccountSpec, ...]
 
 
 def county_username(code: str) -> str:
@@ -235,7 +235,7 @@ def _pct(value: float) -> Decimal:
     return Decimal(f"{value:.2f}")
 
 
-def _facts(rng: random.Random, location: str, stage: str, lagging: tuple[str, ...]) -> FactsPlan:
+def _facts(rng: random.Random, location: str, stage: str, lagging: tuple[str, ...]) -> FactsSpec:
     c_lo, c_hi, s_lo, s_hi, r_lo, r_hi = SIZES[(location, stage)]
     classes = rng.randint(c_lo, c_hi)
     students = round(classes * rng.uniform(s_lo, s_hi))
@@ -266,7 +266,7 @@ def _facts(rng: random.Random, location: str, stage: str, lagging: tuple[str, ..
         backbone = 100
     if "desktop_bandwidth" in lagging:
         desktop = 10
-    return FactsPlan(
+    return FactsSpec(
         classes=classes,
         students=students,
         teachers=teachers,
@@ -350,8 +350,8 @@ def _lag_modes(rng: random.Random, d: _Draft, force_computers: bool) -> tuple[st
     return tuple(m for m in LAG_MODES if m in picked)
 
 
-def generate_demo(*, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR) -> DemoPlan:
-    """The whole demo city for ``seed``: the same seed always gives the same plan."""
+def generate_demo(*, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR) -> DemoSpec:
+    """The whole demo city for ``seed``: the same seed always gives the same spec."""
     rng = random.Random(seed)
     names = _Names(rng)
     drafts: list[_Draft] = []
@@ -365,7 +365,7 @@ def generate_demo(*, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR) -> Demo
     ]
     towns = {spec.code: [names.place() for _ in range(spec.rural // 6 + 2)] for spec in COUNTIES}
 
-    schools: list[SchoolPlan] = []
+    schools: list[SchoolSpec] = []
     lagging_primaries = 0
     for d, code in zip(drafts, codes, strict=True):
         # Every third lagging primary school has too few computers, so that the demo always
@@ -381,7 +381,7 @@ def generate_demo(*, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR) -> Demo
             address = f"安徽省滁州市{county}{place}路{rng.randint(1, 399)}号"
         suffix = "中心小学" if d.is_central and d.stage == PRIMARY else NAME_SUFFIX[d.stage]
         schools.append(
-            SchoolPlan(
+            SchoolSpec(
                 code=code,
                 name=f"{county}{place}{suffix}",
                 stage=d.stage,
@@ -398,21 +398,21 @@ def generate_demo(*, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR) -> Demo
         )
 
     regions = (
-        RegionPlan(*PROVINCE, "province", None),
-        RegionPlan(*CITY, "city", PROVINCE[0]),
-        *(RegionPlan(c.code, c.name, "county", CITY[0]) for c in COUNTIES),
+        RegionSpec(*PROVINCE, "province", None),
+        RegionSpec(*CITY, "city", PROVINCE[0]),
+        *(RegionSpec(c.code, c.name, "county", CITY[0]) for c in COUNTIES),
     )
-    return DemoPlan(seed, year, regions, tuple(schools), _accounts(names, schools))
+    return DemoSpec(seed, year, regions, tuple(schools), _accounts(names, schools))
 
 
-def _accounts(names: _Names, schools: list[SchoolPlan]) -> tuple[AccountPlan, ...]:
+def _accounts(names: _Names, schools: list[SchoolSpec]) -> tuple[AccountSpec, ...]:
     city = CITY[0]
     accounts = [
-        AccountPlan("admin", names.person(), names.phone(), "platform_admin"),
-        AccountPlan("city", names.person(), names.phone(), "city_admin", region_code=city),
+        AccountSpec("admin", names.person(), names.phone(), "platform_admin"),
+        AccountSpec("city", names.person(), names.phone(), "city_admin", region_code=city),
     ]
     accounts += [
-        AccountPlan(
+        AccountSpec(
             county_username(c.code),
             names.person(),
             names.phone(),
@@ -422,7 +422,7 @@ def _accounts(names: _Names, schools: list[SchoolPlan]) -> tuple[AccountPlan, ..
         for c in COUNTIES
     ]
     accounts += [
-        AccountPlan(
+        AccountSpec(
             school_username(s.code),
             s.contact_name,
             s.contact_phone,
@@ -433,7 +433,7 @@ def _accounts(names: _Names, schools: list[SchoolPlan]) -> tuple[AccountPlan, ..
     ]
     # Experts' home counties go round the eight counties in order.
     accounts += [
-        AccountPlan(
+        AccountSpec(
             expert_username(n),
             names.person(),
             names.phone(),
@@ -444,6 +444,6 @@ def _accounts(names: _Names, schools: list[SchoolPlan]) -> tuple[AccountPlan, ..
         for n in range(1, EXPERTS + 1)
     ]
     accounts.append(
-        AccountPlan("observer", names.person(), names.phone(), "observer", region_code=city)
+        AccountSpec("observer", names.person(), names.phone(), "observer", region_code=city)
     )
     return tuple(accounts)

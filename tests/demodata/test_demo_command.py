@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from campuseval.accounts.models import RoleAssignment, User
 from campuseval.audit.models import AuditRecord
 from campuseval.audit.services import verify_chain
-from campuseval.demo.generate import DEFAULT_PASSWORD, generate_demo
+from campuseval.demodata.generate import DEFAULT_PASSWORD, generate_demo
 from campuseval.regions.models import Region, School, SchoolFacts
 
 from .test_generate import CHUZHOU, TEACHING_POINTS
@@ -277,10 +277,10 @@ def test_the_same_seed_writes_the_same_data(db):
 
 
 def test_what_it_writes_is_the_plan(built):
-    plan = generate_demo()
+    spec = generate_demo()
     written_schools = dict(School.objects.values_list("code", "name"))
 
-    assert written_schools == {s.code: s.name for s in plan.schools}
-    facts = SchoolFacts.objects.get(school__code=plan.schools[0].code)
-    assert facts.students == plan.schools[0].facts.students
-    assert facts.wireless_coverage_pct == plan.schools[0].facts.wireless_coverage_pct
+    assert written_schools == {s.code: s.name for s in spec.schools}
+    facts = SchoolFacts.objects.get(school__code=spec.schools[0].code)
+    assert facts.students == spec.schools[0].facts.students
+    assert facts.wireless_coverage_pct == spec.schools[0].facts.wireless_coverage_pct

@@ -9,7 +9,7 @@ from dataclasses import asdict
 import pytest
 from django.contrib.auth.password_validation import validate_password
 
-from campuseval.demo.generate import (
+from campuseval.demodata.generate import (
     CATEGORY,
     COUNTIES,
     DEFAULT_PASSWORD,
@@ -42,101 +42,101 @@ SEEDS = [0, 4, 2022]
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def plan(request):
+def spec(request):
     return generate_demo(seed=request.param)
 
 
-def schools_only(plan):
-    return [s for s in plan.schools if s.stage != TP]
+def schools_only(spec):
+    return [s for s in spec.schools if s.stage != TP]
 
 
-def test_it_builds_the_eight_counties_of_chuzhou(plan):
-    counties = {r.code: r.name for r in plan.regions if r.level == "county"}
+def test_it_builds_the_eight_counties_of_chuzhou(spec):
+    counties = {r.code: r.name for r in spec.regions if r.level == "county"}
 
     assert counties == CHUZHOU
-    assert [(r.code, r.name, r.level) for r in plan.regions[:2]] == [
+    assert [(r.code, r.name, r.level) for r in spec.regions[:2]] == [
         ("340000", "安徽省", "province"),
         ("341100", "滁州市", "city"),
     ]
-    assert all(r.parent_code == "341100" for r in plan.regions if r.level == "county")
+    assert all(r.parent_code == "341100" for r in spec.regions if r.level == "county")
 
 
-def test_it_has_494_schools_175_rural_and_67_teaching_points_besides(plan):
-    schools = schools_only(plan)
+def test_it_has_494_schools_175_rural_and_67_teaching_points_besides(spec):
+    schools = schools_only(spec)
 
     assert len(schools) == 494
     assert sum(s.location == "rural" for s in schools) == 175
-    assert len(plan.schools) - len(schools) == 67
+    assert len(spec.schools) - len(schools) == 67
 
 
-def test_it_spreads_rural_schools_and_teaching_points_as_the_seed_lists_them(plan):
-    rural = Counter(s.county_code for s in schools_only(plan) if s.location == "rural")
-    points = Counter(s.county_code for s in plan.schools if s.stage == TP)
+def test_it_spreads_rural_schools_and_teaching_points_as_the_seed_lists_them(spec):
+    rural = Counter(s.county_code for s in schools_only(spec) if s.location == "rural")
+    points = Counter(s.county_code for s in spec.schools if s.stage == TP)
 
     assert {c: rural[c] for c in CHUZHOU} == RURAL
     assert {c: points[c] for c in CHUZHOU} == TEACHING_POINTS
     assert points["341125"] == 11 and sum(points.values()) - points["341125"] == 56
-    assert Counter(s.county_code for s in schools_only(plan)) == {
+    assert Counter(s.county_code for s in schools_only(spec)) == {
         c.code: c.schools for c in COUNTIES
     }
 
 
-def test_it_attaches_each_teaching_point_to_a_rural_central_school_of_its_county(plan):
-    by_code = {s.code: s for s in plan.schools}
-    for point in (s for s in plan.schools if s.stage == TP):
+def test_it_attaches_each_teaching_point_to_a_rural_central_school_of_its_county(spec):
+    by_code = {s.code: s for s in spec.schools}
+    for point in (s for s in spec.schools if s.stage == TP):
         central = by_code[point.central_code]
         assert central.stage in ("小学", "九年一贯制")
         assert central.location == "rural" and point.location == "rural"
         assert central.county_code == point.county_code
-    assert all(s.central_code is None for s in schools_only(plan))
+    assert all(s.central_code is None for s in schools_only(spec))
 
 
-def test_it_mixes_stages_mostly_primary(plan):
-    stages = Counter(s.stage for s in schools_only(plan))
+def test_it_mixes_stages_mostly_primary(spec):
+    stages = Counter(s.stage for s in schools_only(spec))
 
     assert set(stages) == {"小学", "初中", "高中", "九年一贯制", "完全中学", "十二年一贯制"}
-    assert stages["小学"] > len(schools_only(plan)) / 2
+    assert stages["小学"] > len(schools_only(spec)) / 2
     assert not any(
-        s.stage in ("高中", "完全中学") for s in schools_only(plan) if s.location == "rural"
+        s.stage in ("高中", "完全中学") for s in schools_only(spec) if s.location == "rural"
     )
 
 
-def test_it_gives_unique_school_codes_with_the_stage_category_and_anhui(plan):
-    codes = [s.code for s in plan.schools]
+def test_it_gives_unique_school_codes_with_the_stage_category_and_anhui(spec):
+    codes = [s.code for s in spec.schools]
 
     assert len(set(codes)) == len(codes)
-    for s in plan.schools:
+    for s in spec.schools:
         assert re.fullmatch(r"\d{10}", s.code)
         assert s.code[:2] == CATEGORY[s.stage]
         assert s.code[2:4] == "34"
 
 
-def test_it_gives_unique_names_that_start_with_the_county(plan):
-    names = [s.name for s in plan.schools]
+def test_it_gives_unique_names_that_start_with_the_county(spec):
+    names = [s.name for s in spec.schools]
 
     assert len(set(names)) == len(names)
-    for s in plan.schools:
+    for s in spec.schools:
         assert s.name.startswith(CHUZHOU[s.county_code])
         assert s.address.startswith(f"安徽省滁州市{CHUZHOU[s.county_code]}")
-    assert all(s.name.endswith("教学点") for s in plan.schools if s.stage == TP)
+    assert all(s.name.endswith("教学点") for s in spec.schools if s.stage == TP)
 
 
-def test_it_uses_only_fictitious_phone_numbers(plan):
-    phones = [s.contact_phone for s in plan.schools] + [a.phone for a in plan.accounts]
+def test_it_uses_only_fictitious_phone_numbers(spec):
+    phones = [s.contact_phone for s in spec.schools] + [a.phone for a in spec.accounts]
 
     # A local number in 0550 never begins with 0: none of these can be dialled.
     assert all(re.fullmatch(r"0550-00\d{5}", p) for p in phones)
     assert not any(re.search(r"1[3-9]\d{9}", p) for p in phones)
 
 
-def test_it_gives_people_three_character_names(plan):
-    people = [s.head_name for s in plan.schools] + [a.full_name for a in plan.accounts]
+def test_it_gives_people_three_character_names(spec):
+    people = [s.head_name for s in spec.schools] + [a.full_name for a in spec.accounts]
 
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{3}", p) for p in people)
 
 
-def test_it_scales_students_and_teachers_to_chuzhous_baseline(plan):
-    schools = schools_only(plan)
+def test_it_scales_students_and_teachers_to_chuzhous_baseline(spec):
+    schools = schools_only(spec)
     students = sum(s.facts.students for s in schools)
     teachers = sum(s.facts.teachers for s in schools)
     computers = sum(s.facts.student_computers for s in schools)
@@ -147,11 +147,11 @@ def test_it_scales_students_and_teachers_to_chuzhous_baseline(plan):
 
 
 @pytest.mark.parametrize("rubric_id", ["taizhou-2022", "weifang-2022", "zibo"])
-def test_most_schools_pass_the_fact_checks_and_some_fail(plan, rubric_id):
+def test_most_schools_pass_the_fact_checks_and_some_fail(spec, rubric_id):
     rubric = to_engine(find_rubric(rubric_id))
     checks = [c for i in rubric.indicators for c in i.checks]
     failing = Counter()
-    for s in schools_only(plan):
+    for s in schools_only(spec):
         facts = {"stage": s.stage, **{k: float(v) for k, v in asdict(s.facts).items()}}
         names = {c.name for c in checks if violated(c, facts)}
         failing["any"] += bool(names)
@@ -163,9 +163,9 @@ def test_most_schools_pass_the_fact_checks_and_some_fail(plan, rubric_id):
         assert failing["primary computers"] >= 5
 
 
-def test_it_plans_an_account_for_every_role_and_school(plan):
-    by_role = Counter(a.role for a in plan.accounts)
-    usernames = [a.username for a in plan.accounts]
+def test_it_plans_an_account_for_every_role_and_school(spec):
+    by_role = Counter(a.role for a in spec.accounts)
+    usernames = [a.username for a in spec.accounts]
 
     assert by_role == {
         "platform_admin": 1,
@@ -178,8 +178,8 @@ def test_it_plans_an_account_for_every_role_and_school(plan):
     assert len(set(usernames)) == len(usernames)
     assert {"admin", "city", "observer"} <= set(usernames)
     assert {f"county-{c}" for c in CHUZHOU} <= set(usernames)
-    assert {f"school-{s.code}" for s in plan.schools} <= set(usernames)
-    experts = [a for a in plan.accounts if a.role == "expert"]
+    assert {f"school-{s.code}" for s in spec.schools} <= set(usernames)
+    experts = [a for a in spec.accounts if a.role == "expert"]
     assert [a.username for a in experts] == [f"expert{n:02d}" for n in range(1, 13)]
     assert all(a.home_county_code in CHUZHOU and a.region_code == "341100" for a in experts)
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from campuseval.campaigns.selectors import self_result
-from campuseval.demo.campaigns import TAIZHOU, _Campaigns, _rubrics
-from campuseval.demo.generate import generate_demo
-from campuseval.demo.services import demo_create
+from campuseval.demodata.campaigns import TAIZHOU, _Campaigns, _rubrics
+from campuseval.demodata.generate import generate_demo
+from campuseval.demodata.services import demo_create
 
 
 def test_without_the_cap_a_school_is_decided_at_the_tier_its_scores_reach_above_its_applied_one(
     db,
 ):
-    plan = generate_demo()
-    demo_create(plan=plan, password="Demo-Passw0rd!", campaigns=False)
-    builder = _Campaigns(seed=plan.seed, year=plan.year)
+    spec = generate_demo()
+    demo_create(spec=spec, password="Demo-Passw0rd!", campaigns=False)
+    builder = _Campaigns(seed=spec.seed, year=spec.year)
     campaign = builder.open(
         name=f"{builder.year}年滁州市智慧校园认定（不限申报类型）",
         year=builder.year,

@@ -13,18 +13,24 @@ from django.urls import reverse
 
 from campuseval.accounts.models import User
 from campuseval.audit.models import AuditRecord
-from campuseval.demo.generate import (
+from campuseval.demodata.generate import (
     COUNTIES,
     DEFAULT_PASSWORD,
     DEFAULT_SEED,
     DEFAULT_YEAR,
     EXPERTS,
-    DemoPlan,
+    DemoSpec,
     county_username,
     expert_username,
     generate_demo,
 )
-from campuseval.demo.services import START_OVER, DemoRefused, DemoResult, demo_create, demo_refusal
+from campuseval.demodata.services import (
+    START_OVER,
+    DemoRefused,
+    DemoResult,
+    demo_create,
+    demo_refusal,
+)
 from campuseval.regions.models import Region, School
 
 TP = School.Stage.TEACHING_POINT
@@ -70,32 +76,32 @@ class Command(BaseCommand):
             validate_password(options["password"])
         except ValidationError as exc:
             raise CommandError("演示密码不符合密码规则：" + "；".join(exc.messages)) from exc
-        plan = generate_demo(seed=options["seed"], year=options["year"])
-        refusal = demo_refusal(plan)
+        spec = generate_demo(seed=options["seed"], year=options["year"])
+        refusal = demo_refusal(spec)
         if refusal and options["if_empty"]:
             self.stdout.write(f"未生成演示数据：{refusal}")
             if User.objects.filter(username="admin").exists():
                 # `make run` again: the demo is already there; say again how to log in.
                 self._accounts(
-                    plan, options, heading=f"演示账号（密码为 {options['password']}，除非已修改）："
+                    spec, options, heading=f"演示账号（密码为 {options['password']}，除非已修改）："
                 )
             return
         records_before = AuditRecord.objects.count()
         try:
             result = demo_create(
-                plan=plan, password=options["password"], campaigns=not options["no_campaigns"]
+                spec=spec, password=options["password"], campaigns=not options["no_campaigns"]
             )
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         records = AuditRecord.objects.count() - records_before
-        self._summary(plan, result, records, options, time.monotonic() - started)
+        self._summary(spec, result, records, options, time.monotonic() - started)
 
     def _summary(
-        self, plan: DemoPlan, result: DemoResult, records: int, options: Any, seconds: float
+        self, spec: DemoSpec, result: DemoResult, records: int, options: Any, seconds: float
     ) -> None:
         out = self.stdout.write
         out(
-            f"演示数据已生成：滁州市 341100（seed {plan.seed}，{plan.year} 年学校基础数据，"
+            f"演示数据已生成：滁州市 341100（seed {spec.seed}，{spec.year} 年学校基础数据，"
             f"用时 {seconds:.1f} 秒）"
         )
         out("")
@@ -108,10 +114,10 @@ class Command(BaseCommand):
                 rural=Count("schools", filter=school & Q(schools__location=School.Location.RURAL)),
                 points=Count("schools", filter=Q(schools__stage=TP)),
                 students=Sum(
-                    "schools__facts__students", filter=school & Q(schools__facts__year=plan.year)
+                    "schools__facts__students", filter=school & Q(schools__facts__year=spec.year)
                 ),
                 teachers=Sum(
-                    "schools__facts__teachers", filter=school & Q(schools__facts__year=plan.year)
+                    "schools__facts__teachers", filter=school & Q(schools__facts__year=spec.year)
                 ),
             )
             .order_by("code")
@@ -149,10 +155,10 @@ class Command(BaseCommand):
                 for line in campaign.lines:
                     out(f"      {line}")
         out("")
-        self._accounts(plan, options, heading=f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
+        self._accounts(spec, options, heading=f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
         out(START_OVER)
 
-    def _accounts(self, plan: DemoPlan, options: Any, *, heading: str) -> None:
+    def _accounts(self, spec: DemoSpec, options: Any, *, heading: str) -> None:
         """The demo accounts by role, and where to log in."""
         out = self.stdout.write
         out(heading)
@@ -162,12 +168,12 @@ class Command(BaseCommand):
         out(
             "  县级管理员  " + "、".join(f"{county_username(c.code)}（{c.name}）" for c in COUNTIES)
         )
-        example = next(s for s in plan.schools if s.stage != TP)
+        example = next(s for s in spec.schools if s.stage != TP)
         out(
-            f"  学校用户    school-<学校标识码>，每所学校和教学点一个，共 {len(plan.schools)} 个；"
+            f"  学校用户    school-<学校标识码>，每所学校和教学点一个，共 {len(spec.schools)} 个；"
             f"例如 school-{example.code}（{example.name}）"
         )
-        experts = [a for a in plan.accounts if a.role == "expert"]
+        experts = [a for a in spec.accounts if a.role == "expert"]
         out(
             f"  评估专家    {expert_username(1)}–{expert_username(EXPERTS)}，所在县："
             + "、".join(f"{a.username} {names[a.home_county_code or '']}" for a in experts)
