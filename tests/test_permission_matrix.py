@@ -1,7 +1,9 @@
 """The permission matrix: every URL and API route × every role × objects in and out of scope.
 
-One place decides what a user may see and change (``campuseval.accounts.scope``); this file
-checks, from the outside, that every route of the project obeys it. Each route is one test
+Each app's door decides what a user may see and change (``campaigns/access.py``,
+``evidence/access.py``, ``regions/selectors.py``, ``audit/selectors.py``, on the roles and
+places of ``accounts/scope.py`` and the gates of ``accounts/gates.py``); this file checks, from
+the outside, that every route of the project obeys it. Each route is one test
 case: it asks the route as each role, for each of its objects, and collects every answer that
 differs from the matrix into one table. An answer that shows something must also not name the
 other city or a school outside the role's scope (``UNSEEN``): a list page must not leak either.

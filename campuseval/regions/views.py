@@ -1,6 +1,6 @@
 """Pages for regions, schools and school facts.
 
-Every object comes through :mod:`campuseval.accounts.scope`: outside the user's scope it is a
+Every object comes through the door of :mod:`campuseval.regions.selectors`: outside the user's scope it is a
 404; a page for an action the user's roles never allow (a school user creating a region) is a
 403.
 """
