@@ -21,7 +21,7 @@ run: $(VENV)/.installed assets
 	@echo "campuseval: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@echo ""
 	@# The background worker (imports) runs beside the web server and stops with it.
-	$(VENV)/bin/campuseval db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	$(VENV)/bin/campuseval worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "campuseval.audit.context.AuditContextMiddleware",
     "campuseval.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "campuseval.busy_middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,6 +106,17 @@ DATABASES = {
 # The test suite runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names one.
 if os.environ.get("TEST_DATABASE_URL") and os.environ.get("CAMPUSEVAL_TESTING"):
     DATABASES["default"] = dj_database_url.parse(os.environ["TEST_DATABASE_URL"])
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serves the web server and the background worker at once: readers never wait for
+    # the writer (WAL), a writer waits for the lock instead of failing (busy timeout), and a
+    # transaction takes the write lock when it begins, so two never deadlock on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,9 +20,12 @@
     var note = form.querySelector(".ce-save-error") || document.createElement("div");
     note.className = "ce-save-error small text-danger mt-1";
     note.setAttribute("role", "alert");
-    note.textContent = event.detail.xhr.status === 404
+    var status = event.detail.xhr.status;
+    note.textContent = status === 404
       ? "未能保存：市级终评已截止或这份评审已不再分配给您，请刷新页面。"
-      : "未能保存（服务器错误 " + event.detail.xhr.status + "），请稍后再试。";
+      : status === 503
+        ? "系统繁忙，未能保存；您填写的内容仍在，请稍后再保存一次。"
+        : "未能保存（服务器错误 " + status + "），请稍后再试。";
     form.appendChild(note);
   });
 

@@ -88,7 +88,9 @@
       if (status) {
         var note = document.createElement("span");
         note.className = "text-danger-emphasis";
-        note.textContent = "保存失败：网络或服务器出错，请稍后再试";
+        note.textContent = event.detail.xhr && event.detail.xhr.status === 503
+          ? "系统繁忙，未能保存；您填写的内容仍在，请稍后再保存一次"
+          : "保存失败：网络或服务器出错，请稍后再试";
         status.appendChild(note);
       }
     }
