@@ -15,7 +15,7 @@ from collections import Counter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campuseval.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
