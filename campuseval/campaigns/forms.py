@@ -15,6 +15,7 @@ from campuseval.rubrics.models import Rubric
 from campuseval.rubrics.selectors import rubric_list
 
 from .models import Campaign, Stage, Status
+from .rules import TEXT_LIMITS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DEADLINES = [
@@ -337,7 +338,7 @@ class ApplicationForm(forms.Form):
     classes = forms.IntegerField(label="班级数", min_value=0, max_value=10000, required=False)
     students = forms.IntegerField(label="学生人数", min_value=0, max_value=100000, required=False)
     teachers = forms.IntegerField(label="教师数", min_value=0, max_value=10000, required=False)
-    highlights = forms.CharField(label="亮点特色", max_length=5000, required=False, widget=forms.Textarea)
+    highlights = forms.CharField(label="亮点特色", max_length=TEXT_LIMITS["highlights"], required=False, widget=forms.Textarea)
 
     FIELDS = ("applied_tier", "head_name", "contact_name", "contact_phone", "classes", "students", "teachers", "highlights")
 

@@ -49,6 +49,28 @@ def local(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime(FMT)
 
 
+# --- text limits --------------------------------------------------------------------------
+
+# The longest text each field takes, in characters: stated on the page with a counter, and
+# refused by the services (never cut silently).
+TEXT_LIMITS = {
+    "comment": 5000,  # the school's 自评说明 of one indicator
+    "highlights": 5000,  # the application's 亮点特色 (the form refuses more)
+    "county_comment": 2000,  # the county's comment on one indicator
+    "expert_comment": 2000,  # an expert's comment on one indicator
+    "note": 2000,  # the county's note when returning, a withdrawal's reason, a decision's reason
+}
+TEXT_LABELS = {"comment": "说明", "highlights": "亮点特色", "county_comment": "县级意见", "expert_comment": "评审意见", "note": "意见"}
+
+
+def check_length(field: str, text: str, where: str = "") -> None:
+    """Raise WorkflowError naming the field, its limit and the length, when ``text`` is too long."""
+    limit = TEXT_LIMITS[field]
+    if len(text) > limit:
+        place = f"{where}：" if where else ""
+        raise WorkflowError(f"{place}{TEXT_LABELS[field]}最多 {limit} 字，现在 {len(text)} 字，未保存")
+
+
 # --- named status groups ------------------------------------------------------------------
 
 # The school may change its application (form, self-assessment, evidence).

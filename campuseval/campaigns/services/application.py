@@ -136,4 +136,5 @@ def application_submit(*, by: User, application: Application) -> Application:
 def application_withdraw(*, by: User, application: Application, reason: str = "") -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     rules.check(rules.WITHDRAW, application)
+    rules.check_length("note", reason)
     return transition(application, by, Status.WITHDRAWN, note=reason)

@@ -135,7 +135,7 @@ def expert_scores_save(*, by: User, assignment: ExpertAssignment, scores: Sequen
         row.clause_met = item.clause_met if indicator.has_clause else None
 
     rows: list[ExpertScore] = save_score_rows(
-        model=ExpertScore, owner={"assignment": assignment},
+        comment_field="expert_comment", model=ExpertScore, owner={"assignment": assignment},
         rubric=assignment.application.campaign.rubric.engine_rubric(), items=scores, fields=EXPERT_SCORE_FIELDS,
         apply=apply, conflict=lambda item, row: f"指标 {item.code} 已在另一个窗口修改，请刷新后再保存",
         region_code=region_code(assignment.application), by=by,
@@ -164,6 +164,7 @@ def application_decide(*, by: User, application: Application, tier: str | None =
     """The city decides the tier: the experts' scored tier by default; any other needs a reason."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     rules.check(rules.DECIDE, application)
+    rules.check_length("note", reason.strip())
     combined = combined_result(application)
     if combined is None:
         raise WorkflowError("还没有专家提交评分，不能认定")

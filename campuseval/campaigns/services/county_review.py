@@ -39,7 +39,7 @@ def county_scores_save(*, by: User, application: Application, scores: Sequence[S
         row.updated_by = by
 
     rows: list[IndicatorScore] = save_score_rows(
-        model=IndicatorScore, owner={"application": application},
+        comment_field="county_comment", model=IndicatorScore, owner={"application": application},
         rubric=application.campaign.rubric.engine_rubric(), items=scores, fields=COUNTY_SCORE_FIELDS,
         also_saved=["updated_by"], apply=apply,
         conflict=lambda item, row: f"指标 {item.code} 已被他人修改，请刷新后再保存",
@@ -56,6 +56,9 @@ def application_return(*, by: User, application: Application, comments: Mapping[
     # The comments given are authoritative for their indicators: an empty one clears an
     # earlier comment, so the school never sees advice the county has taken back.
     cleaned = {c: (t or "").strip() for c, t in comments.items()}
+    rules.check_length("note", note.strip())
+    for code, text in cleaned.items():
+        rules.check_length("county_comment", text, f"指标 {code}")
     if not any(cleaned.values()) and not note.strip():
         raise WorkflowError("退回时请至少填写一条意见")
     rubric = application.campaign.rubric.engine_rubric()
@@ -94,6 +97,7 @@ def application_recommend(*, by: User, application: Application, recommend: bool
     """Recommend to the city, or not; within the county's quota; changeable until the deadline."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     rules.check(rules.RECOMMEND if recommend else rules.NOT_RECOMMEND, application)
+    rules.check_length("note", note)
     if recommend:
         # Lock the county's rows so two recommendations at once cannot both take the last place.
         list(Application.objects.select_for_update().filter(campaign=application.campaign, school__county=application.school.county))

@@ -11,7 +11,7 @@ from typing import Any
 
 from campuseval.accounts.models import User
 from campuseval.audit.services import Entry, audit_append, changed, entry_for, snapshot
-from campuseval.campaigns.rules import EditConflict, WorkflowError
+from campuseval.campaigns.rules import EditConflict, WorkflowError, check_length
 from campuseval.engine import Indicator
 from campuseval.engine import Rubric as EngineRubric
 
@@ -75,6 +75,7 @@ Apply = Callable[[Any, ScoreInput, Indicator, "Decimal | None", dict[str, Any]],
 
 def save_score_rows(
     *,
+    comment_field: str = "comment",
     model: Any,
     owner: dict[str, Any],
     rubric: EngineRubric,
@@ -88,6 +89,8 @@ def save_score_rows(
 ) -> list[Any]:
     """Check every item, then save them all: a stale version raises EditConflict (nothing saved)."""
     values = [_indicator_value(rubric, item) for item in items]
+    for item in items:
+        check_length(comment_field, item.comment or "", f"指标 {item.code}")
     rows = _locked_rows(model, owner, items)
     befores: list[tuple[bool, dict[str, Any]]] = []
     for item, (indicator, value), row in zip(items, values, rows, strict=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 
 from campuseval.campaigns.models import Status
-from campuseval.campaigns.rules import RECOMMENDED_ONWARD
+from campuseval.campaigns.rules import RECOMMENDED_ONWARD, TEXT_LIMITS
 
 register = template.Library()
 
@@ -22,3 +22,9 @@ CLASSES: dict[str, str] = {
 @register.filter
 def status_class(status: str) -> str:
     return CLASSES.get(status, "text-bg-light border")
+
+
+@register.simple_tag
+def text_limit(field: str) -> int:
+    """The longest text a field takes (``rules.TEXT_LIMITS``), for the page to state it."""
+    return TEXT_LIMITS[field]
