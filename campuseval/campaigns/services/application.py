@@ -16,7 +16,7 @@ from campuseval.campaigns.rules import EditConflict, WorkflowError
 from campuseval.campaigns.selectors import latest_facts, submit_problems
 from campuseval.regions.models import School
 
-from .common import event, region_code, transition
+from .common import event, region_code, tell_county, transition
 from .scores import ScoreInput, save_score_rows
 
 APPLICATION_FIELDS = [
@@ -129,7 +129,10 @@ def application_submit(*, by: User, application: Application) -> Application:
     problems = submit_problems(application)
     if problems:
         raise WorkflowError("；".join(problems))
-    return transition(application, by, Status.SUBMITTED, submitted_at=timezone.now())
+    resubmitted = application.status == Status.RETURNED
+    application = transition(application, by, Status.SUBMITTED, submitted_at=timezone.now())
+    tell_county(application, resubmitted=resubmitted)
+    return application
 
 
 @transaction.atomic

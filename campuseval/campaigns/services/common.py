@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
@@ -57,3 +58,24 @@ def application_url(application: Application) -> str:
 def tell_school(application: Application, *, kind: str, message: str) -> None:
     """A notice to the school's users, linking to the application."""
     notify(school_users(application.school), kind=kind, message=message, url=application_url(application))
+
+
+def tell_county(application: Application, *, resubmitted: bool) -> None:
+    """The county's administrators hear of a submission: each resubmission after a return, and
+    one notice a day per campaign for new submissions (a digest where many arrive)."""
+    campaign, school = application.campaign, application.school
+    admins = scope.holders(Role.COUNTY_ADMIN, region=school.county)
+    if resubmitted:
+        notify(
+            admins, kind="resubmitted",
+            message=f"{campaign.name}：{school}按退回意见修改后重新提交了申报",
+            url=reverse("campaigns:county_review", args=[application.pk]),
+        )
+        return
+    day = timezone.localdate()
+    notify(
+        admins, kind="submitted",
+        message=f"{campaign.name}：{day:%m月%d日}有学校提交了申报，请到县级初评查看",
+        url=reverse("campaigns:county_queue", args=[campaign.pk]),
+        dedupe_key=f"submitted:{campaign.pk}:{school.county_id}:{day.isoformat()}",
+    )
