@@ -180,8 +180,29 @@ def assignments_for(user: AnyUser) -> QuerySet[ExpertAssignment]:
 
 
 def assignment_for_expert(user: AnyUser, pk: int) -> ExpertAssignment:
+    """The expert's own assignment, to score it: only while the city review runs."""
     gates.require(user, "expert")
     return get_in_scope(assignments_for(user), pk=pk)
+
+
+def past_assignments_for(user: AnyUser) -> QuerySet[ExpertAssignment]:
+    """The expert's own assignments whose city review has ended (read-only, kept for good)."""
+    if not user.is_authenticated:
+        return ExpertAssignment.objects.none()
+    return ExpertAssignment.objects.select_related(
+        "application__school__county", "application__campaign__rubric"
+    ).filter(expert=user).exclude(rules.city_review_running_q("application__campaign__")).filter(
+        rules.city_review_started_q("application__campaign__")
+    )
+
+
+def assignment_for_expert_reader(user: AnyUser, pk: int) -> tuple[ExpertAssignment, bool]:
+    """The expert's own assignment to read, and whether it may still be scored (the review runs)."""
+    gates.require(user, "expert")
+    running = assignments_for(user).filter(pk=pk).first()
+    if running is not None:
+        return running, True
+    return get_in_scope(past_assignments_for(user), pk=pk), False
 
 
 def assignment_for_city(user: AnyUser, campaign: Campaign, pk: int) -> ExpertAssignment:

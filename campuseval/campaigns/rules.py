@@ -320,3 +320,8 @@ def expert_conflict(expert: User, school: School) -> str | None:
     if scope.linked_to_school(expert, school):
         return f"{expert} 与{school}有关联（在该校或该县任职）"
     return None
+
+
+def city_review_started_q(prefix: str = "", now: dt.datetime | None = None) -> Q:
+    """Campaigns (through ``prefix``) whose city review has begun: running, ended or published."""
+    return Q(**{f"{prefix}county_review_deadline__lt": now or timezone.now()})

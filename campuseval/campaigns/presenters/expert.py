@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campuseval.campaigns.models import ExpertAssignment, ExpertScore, IndicatorScore
-from campuseval.campaigns.selectors import Combined, CombinedResult, combined_result, self_result
+from campuseval.campaigns.selectors import (
+    Combined,
+    CombinedResult,
+    combined_result,
+    expert_result,
+    self_result,
+)
 from campuseval.campaigns.selectors.city import assignment_counts, other_submitted_scores
 from campuseval.engine.model import Rubric as EngineRubric
 from campuseval.evidence.selectors import EvidenceRow, evidence_rows
@@ -98,6 +104,19 @@ def _others(assignment: ExpertAssignment) -> dict[str, list[OtherScore]]:
     return found
 
 
+@dataclass(frozen=True)
+class OwnTotal:
+    """The expert's running total and the tier it gives, as the school's page shows its own."""
+
+    total: str
+    tier_name: str
+
+
+def own_total(assignment: ExpertAssignment) -> OwnTotal:
+    result = expert_result(assignment)
+    return OwnTotal(fmt(result.total), result.tier_name)
+
+
 @dataclass
 class ReviewPage:
     assignment: ExpertAssignment
@@ -109,6 +128,7 @@ class ReviewPage:
     combined: CombinedResult | None
     experts_submitted: int
     experts_total: int
+    own: OwnTotal
 
 
 def review_page(user: Any, assignment: ExpertAssignment) -> ReviewPage:
@@ -154,6 +174,7 @@ def review_page(user: Any, assignment: ExpertAssignment) -> ReviewPage:
         combined=combined,
         experts_submitted=counts["done"],
         experts_total=counts["total"],
+        own=own_total(assignment),
     )
 
 

@@ -231,3 +231,13 @@ def missing_expert_scores(assignment: ExpertAssignment) -> list[str]:
 def no_applications() -> QuerySet[Application]:
     """An empty list of applications (the API schema's placeholder)."""
     return Application.objects.none()
+
+
+def expert_result(assignment: ExpertAssignment) -> SchoolResult:
+    """What the expert's own scores give so far: total and tier (capped as the campaign says)."""
+    rows = list(assignment.scores.all())
+    return result_for(
+        assignment.application,
+        {r.code: float(r.score) for r in rows if r.score is not None},
+        {r.code: bool(r.clause_met) for r in rows if r.clause_met is not None},
+    )

@@ -110,6 +110,13 @@ def expert_reviews(user: AnyUser) -> QuerySet[ExpertAssignment]:
     )
 
 
+def expert_past_reviews(user: AnyUser) -> QuerySet[ExpertAssignment]:
+    """The expert's reviews whose city review has ended, newest campaign first."""
+    return access.past_assignments_for(user).select_related("application__campaign").order_by(
+        "-application__campaign__city_review_deadline", "application__school__code"
+    )
+
+
 def scored_count(assignment: ExpertAssignment) -> int:
     return assignment.scores.exclude(score=None).count()
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access, services
-from campuseval.campaigns.presenters.expert import CLAUSE_VALUES, ScoreInput, review_page
-from campuseval.campaigns.selectors.city import expert_reviews, scored_count
+from campuseval.campaigns.presenters.expert import CLAUSE_VALUES, ScoreInput, own_total, review_page
+from campuseval.campaigns.selectors.city import expert_past_reviews, expert_reviews, scored_count
 
 expert_required = gate_required("expert")
 
@@ -28,15 +28,19 @@ expert_required = gate_required("expert")
 def review_list(request: HttpRequest) -> HttpResponse:
     assignments = expert_reviews(request.user)
     rows = [(a, len(a.application.campaign.rubric.engine_rubric().indicators)) for a in assignments]
-    return render(request, "campaigns/expert/review_list.html", {"rows": rows})
+    past = list(expert_past_reviews(request.user))
+    return render(request, "campaigns/expert/review_list.html", {"rows": rows, "past": past})
 
 
 @expert_required
 @require_GET
 def review_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = access.assignment_for_expert(request.user, assignment_id)
+    assignment, may_score = access.assignment_for_expert_reader(request.user, assignment_id)
     page = review_page(request.user, assignment)
-    return render(request, "campaigns/expert/review_detail.html", {"page": page, "application": assignment.application})
+    return render(
+        request, "campaigns/expert/review_detail.html",
+        {"page": page, "application": assignment.application, "may_score": may_score},
+    )
 
 
 @expert_required
@@ -88,7 +92,10 @@ def review_score(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return render(
         request,
         "campaigns/expert/_score_form.html",
-        {"own": shown, "assignment": assignment, "oob": True, "done": done, "total": len(rubric.indicators)},
+        {
+            "own": shown, "assignment": assignment, "oob": True, "done": done, "total": len(rubric.indicators),
+            "own_total": own_total(assignment),
+        },
     )
 
 
