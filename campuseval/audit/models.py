@@ -72,5 +72,8 @@ class AuditChainHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash}"

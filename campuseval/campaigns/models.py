@@ -202,6 +202,7 @@ class IndicatorScore(models.Model):
     )
 
     class Meta:
+        verbose_name = verbose_name_plural = "指标评分（自评与县级）"
         ordering = ["application", "id"]
         constraints = [
             models.UniqueConstraint(fields=["application", "code"], name="one_score_per_indicator")
@@ -242,6 +243,7 @@ class ExpertScore(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "专家评分"
         ordering = ["assignment", "id"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "code"], name="one_expert_score_per_indicator")
@@ -262,6 +264,7 @@ class ApplicationEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "申报状态变化"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

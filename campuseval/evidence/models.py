@@ -55,6 +55,7 @@ class EvidenceLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "佐证材料关联"
         ordering = ["application", "code", "id"]
         constraints = [
             models.UniqueConstraint(fields=["evidence", "application", "code"], name="one_link_per_indicator")

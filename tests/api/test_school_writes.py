@@ -78,7 +78,7 @@ def test_a_stale_form_save_gets_409_with_the_current_form(api, cast, application
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "edit_conflict"
-    assert "已被他人修改" in body["detail"]
+    assert "已在另一个窗口或由他人修改" in body["detail"]
     assert body["current"]["highlights"] == "先保存的"
     assert body["current"]["version"] == application.version + 1
 
@@ -116,7 +116,7 @@ def test_a_stale_score_save_gets_409_with_the_current_value(api, cast, applicati
 
     assert response.status_code == 409
     body = response.json()
-    assert body["detail"] == "指标 1.1.1 已被他人修改，当前为 2.00"
+    assert body["detail"] == "指标 1.1.1 已在另一个窗口或由他人修改，当前为 2.00"
     assert body["current"]["self_score"] == 2.0 and body["current"]["version"] == 1
     assert application.scores.get(code="1.1.1").self_score == 2
 

@@ -198,7 +198,7 @@ def test_a_stale_save_is_refused_with_the_current_value(county_client, cast, app
     s.county_score_save(by=cast.county_admin_a, application=app, code="1.1.1", score=1, comment="另一位审核人", expected_version=1)
     r = score(county_client, app, "1.1.1", "2", 1, comment="我的意见", **HTMX)
     body = r.content.decode()
-    assert "已被他人修改" in body
+    assert "已在另一个窗口或由他人修改" in body
     assert "当前保存的县级评分为 1 分" in body
     assert "另一位审核人" in body
     assert '<option value="2" selected>' in body  # what this reviewer chose stays selected

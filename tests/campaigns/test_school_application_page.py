@@ -86,7 +86,7 @@ def test_a_stale_form_shows_the_current_values_and_what_was_not_saved(school_cli
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "已被他人修改" in html
+    assert "已在另一个窗口或由他人修改" in html
     assert 'name="contact_name" id="id_contact_name"' in html and 'value="赵老师"' in html
     assert "您刚才填写但未保存的内容" in html and "<li>联系人：李老师</li>" in html
     assert Application.objects.get().contact_name == "赵老师"

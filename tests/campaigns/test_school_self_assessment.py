@@ -90,7 +90,7 @@ def test_the_way_to_the_next_tier_names_the_fewest_indicators(school_client, cas
     assert "ce-tier\">优秀型<" in summary
     missed = summary[summary.index("未达到的示范要求") : summary.index("ce-path")]
     assert re.findall(r'href="#ind-([\d.]+)"', missed) == ["1.3.3", "1.4.1", "2.2.2"]
-    assert "要达到 示范型，最少需要提高 3 个指标：" in summary
+    assert "要达到示范型，最少需要提高 3 个指标：" in summary
     assert '<a href="#ind-1.3.3" class="ce-jump">1.3.3</a> 条款达成' in summary
     assert '<a href="#ind-2.2.2" class="ce-jump">2.2.2</a> 条款达成' in summary
 
@@ -106,7 +106,7 @@ def test_the_way_up_says_how_far_to_raise_a_score(school_client, cast, applicati
 
     summary = summary_of(html)
     assert "ce-tier\">优秀型<" in summary  # 83 points, every ★ and ▲ met
-    assert "要达到 示范型，最少需要提高 3 个指标：" in summary
+    assert "要达到示范型，最少需要提高 3 个指标：" in summary
     assert summary.count("从 0 分提高到 3 分") == 2 and summary.count("从 0 分提高到 1 分") == 1
 
 
@@ -133,7 +133,7 @@ def test_a_stale_version_gets_the_conflict_message_and_the_current_value(school_
     status, html = save(school_client, application, "1.1.1", version=0, score="1", comment="我的说明")
 
     assert status == 200
-    assert "指标 1.1.1 已被他人修改，当前保存的得分为 2" in html
+    assert "指标 1.1.1 已在另一个窗口或由他人修改，当前保存的得分为 2" in html
     assert '<option value="2" selected>2 分</option>' in html  # the current value in the row
     assert 'name="version" value="1"' in html  # saving again now works
     assert "您刚才填写（未保存）：得分 1" in html and "我的说明" in html

@@ -85,7 +85,7 @@ def test_a_stale_version_in_a_batch_is_refused_with_the_current_row(application,
     )
     scores = [s.ScoreInput("1.1.1", 2), s.ScoreInput("1.1.2", 0, expected_version=0)]
 
-    with pytest.raises(s.EditConflict, match="指标 1.1.2 已被他人修改，当前为 1") as exc:
+    with pytest.raises(s.EditConflict, match="指标 1.1.2 已在另一个窗口或由他人修改，当前为 1") as exc:
         s.self_scores_save(by=cast.school_user_a, application=application, scores=scores)
     assert exc.value.current.self_score == 1
     assert not application.scores.filter(code="1.1.1").exists()

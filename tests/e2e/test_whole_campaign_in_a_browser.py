@@ -297,7 +297,7 @@ def test_a_campaign_runs_from_first_log_in_to_public_results(
         expect(panel).to_have_class(re.compile(r"\bshow\b"))
         expect(panel.locator(".ce-total")).to_have_text("109")
         expect(panel.locator(".ce-tier")).to_have_text("优秀型")
-        expect(panel.locator(".ce-path")).to_contain_text("要达到 示范型")
+        expect(panel.locator(".ce-path")).to_contain_text("要达到示范型")
         expect(panel.locator(".ce-path")).to_contain_text("1.1.5")
         steps(school_page, "school-summary-way-to-next-tier", screen=True)
         panel.locator(".btn-close").click()
@@ -406,7 +406,7 @@ def test_a_campaign_runs_from_first_log_in_to_public_results(
         visitor = people.open("visitor", PHONE)
         visitor.goto("/results/")
         visitor.click(f"text={name}")
-        expect(visitor.locator("h1")).to_have_text(f"{name}认定结果")
+        expect(visitor.locator("h1")).to_have_text(f"{name}：结果名单")
         section = visitor.locator("section", has=visitor.locator("h2", has_text="示范型"))
         expect(section).to_contain_text("琅琊区")
         expect(section).to_contain_text(school.name)
@@ -423,7 +423,7 @@ def test_a_campaign_runs_from_first_log_in_to_public_results(
         submit(
             school_page, f"[data-notification]:has-text('{name}结果已公布') button:has-text('查看')"
         )
-        expect(school_page.locator("h1")).to_have_text(f"{name}认定结果")
+        expect(school_page.locator("h1")).to_have_text(f"{name}：结果名单")
         steps(school_page, "school-sees-results")
 
         assert people.errors == []

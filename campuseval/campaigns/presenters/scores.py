@@ -308,7 +308,7 @@ def path_view(path: TierPath | None, criteria: bool) -> PathView | None:
     if not path.reachable:
         sentence = _("即使全部指标得满分也达不到 %(tier)s") % {"tier": path.target}
     else:
-        sentence = _("要达到 %(tier)s，最少需要提高 %(n)d 个指标：%(steps)s") % {
+        sentence = _("要达到%(tier)s，最少需要提高 %(n)d 个指标：%(steps)s") % {
             "tier": path.target,
             "n": len(steps),
             "steps": "、".join(step_text(s, criteria) for s in path.steps),

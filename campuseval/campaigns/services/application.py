@@ -63,7 +63,7 @@ def application_update(*, by: User, application: Application, expected_version: 
     application = Application.objects.select_for_update().get(pk=application.pk)
     rules.check(rules.EDIT, application)
     if application.version != expected_version:
-        raise EditConflict("申报表已被他人修改，请查看当前内容后再保存", application)
+        raise EditConflict("申报表已在另一个窗口或由他人修改，请查看当前内容后再保存", application)
     unknown = set(fields) - set(SCHOOL_EDITABLE)
     if unknown:
         raise WorkflowError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -110,7 +110,7 @@ def self_scores_save(*, by: User, application: Application, scores: Sequence[Sco
 
     def conflict(item: ScoreInput, row: IndicatorScore) -> str:
         current = row.self_score if row.self_score is not None else "未评分"
-        return f"指标 {item.code} 已被他人修改，当前为 {current}"
+        return f"指标 {item.code} 已在另一个窗口或由他人修改，当前为 {current}"
 
     rows: list[IndicatorScore] = save_score_rows(
         model=IndicatorScore, owner={"application": application},

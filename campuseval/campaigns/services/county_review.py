@@ -42,7 +42,7 @@ def county_scores_save(*, by: User, application: Application, scores: Sequence[S
         comment_field="county_comment", model=IndicatorScore, owner={"application": application},
         rubric=application.campaign.rubric.engine_rubric(), items=scores, fields=COUNTY_SCORE_FIELDS,
         also_saved=["updated_by"], apply=apply,
-        conflict=lambda item, row: f"指标 {item.code} 已被他人修改，请刷新后再保存",
+        conflict=lambda item, row: f"指标 {item.code} 已在另一个窗口或由他人修改，请刷新后再保存",
         region_code=region_code(application), by=by,
     )
     return rows

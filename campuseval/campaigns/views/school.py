@@ -205,7 +205,7 @@ def school_application_form(request: HttpRequest, pk: int) -> HttpResponse:
             form=fresh,
             status=409,
             form_open=True,
-            form_conflict=f"已被他人修改：{exc}",
+            form_conflict=f"未保存：{exc}",
             form_unsaved=unsaved,
         )
     except services.WorkflowError as exc:
@@ -279,7 +279,7 @@ def school_score_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     except services.EditConflict as exc:
         current = exc.current
         shown = "未评分" if current.self_score is None else f"{current.self_score.normalize():f}"
-        message = f"指标 {code} 已被他人修改，当前保存的得分为 {shown}；您刚才的修改未保存，请核对后重新填写"
+        message = f"指标 {code} 已在另一个窗口或由他人修改，当前保存的得分为 {shown}；您刚才的修改未保存，请核对后重新填写"
         unsaved = {"score": score, "clause": clause, "comment": comment}
         return _finish(request, application, code, message=message, level="warning", unsaved=unsaved)
     except services.WorkflowError as exc:
