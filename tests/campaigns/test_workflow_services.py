@@ -244,3 +244,5 @@ def test_the_school_sees_its_tier_on_its_page_once_published(application, cast, 
     client.force_login(cast.school_user_a)
     page = client.get(f"/campaigns/applications/{app.pk}/").content.decode()
     assert "认定结果已公布：<strong>示范型</strong>" in page
+    # The award leads the page: no grey "不能修改" notice above it (issue 8, 11).
+    assert "不能修改" not in page
