@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "campuseval.site.site_name",
             ],
         },
     },
@@ -219,6 +220,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The product's name in every header and title; a city may call it by its own name
+# (e.g. "滁州市智慧校园评估平台"). Empty: 智慧校园评估平台, translated with the interface.
+SITE_NAME = os.environ.get("CAMPUSEVAL_SITE_NAME", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campuseval@localhost")
 if os.environ.get("EMAIL_HOST"):

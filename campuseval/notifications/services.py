@@ -24,7 +24,7 @@ def notify(users: Iterable[Any], *, kind: str, message: str, url: str = "", dedu
         created.append(Notification(user=user, kind=kind, message=message, url=url, dedupe_key=dedupe_key))
     Notification.objects.bulk_create(created)
     mails = [
-        (f"[智慧校园评估平台] {message[:60]}", f"{message}\n\n{settings.SITE_URL}{url}", None, [n.user.email])
+        (f"[{settings.SITE_NAME or '智慧校园评估平台'}] {message[:60]}", f"{message}\n\n{settings.SITE_URL}{url}", None, [n.user.email])
         for n in created
         if n.user.email
     ]
