@@ -49,7 +49,8 @@ def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
 
 class RubricChoiceField(forms.ModelChoiceField[Rubric]):
     def label_from_instance(self, obj: Rubric) -> str:
-        return f"{obj.name}（{obj.code}，第 {obj.version} 版）"
+        # Users know a rubric by its title and version; its code is for files and the API.
+        return f"{obj.name}（第 {obj.version} 版）"
 
 
 class CampaignForm(forms.Form):

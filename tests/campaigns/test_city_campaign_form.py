@@ -168,3 +168,12 @@ def test_another_citys_campaign_cannot_be_edited(client, cast, rubrics):
 def test_other_roles_may_not_edit(client, cast, campaign, user):
     client.force_login(getattr(cast, user))
     assert client.get(edit(campaign)).status_code == 403
+
+
+def test_the_rubric_choice_names_the_rubric_by_its_title_not_its_code(client, cast, rubrics):
+    """Issue 8, 9: rubric codes (taizhou-2022) are for files and the API, not for forms."""
+    client.force_login(cast.city_admin)
+    html = client.get("/campaigns/new/").content.decode()
+    options = html.split('name="rubric"')[1].split("</select>")[0]
+    assert f"{rubrics['taizhou-2022'].name}（第 {rubrics['taizhou-2022'].version} 版）" in options
+    assert "taizhou-2022，" not in options
