@@ -40,6 +40,7 @@ from campuseval.demodata.generate import (
 from campuseval.demodata.services import demo_create
 from campuseval.notifications.models import Notification
 from campuseval.regions.models import School
+from campuseval.rubrics.selectors import rubric_get
 
 # --- the story for each rubric ---------------------------------------------------------------
 
@@ -222,7 +223,9 @@ def open_campaign_on_the_page(story: Story, demo: DemoCity) -> int:
     city = browser("city")
     doc = page(city, "/campaigns/new/")
     form = one(doc, "//form[.//select[@name='rubric']]")
-    rubric = one(doc, "//select[@name='rubric']/option[contains(., $label)]/@value", label=f"（{story.rubric}，")
+    # The city administrator picks the rubric by its title and version, as the form shows it.
+    shown = str(rubric_get(code=story.rubric))
+    rubric = one(doc, "//select[@name='rubric']/option[. = $label]/@value", label=shown)
     # Choosing the rubric swaps in its per-tier quota inputs (htmx); they are left empty.
     quotas = lxml.html.fragment_fromstring(
         city.get("/campaigns/quota-fields/", {"rubric": rubric}).content.decode(), create_parent="div"
