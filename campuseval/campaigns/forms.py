@@ -273,7 +273,7 @@ class DecideForm(forms.Form):
     """The city's decision on one application: a tier (blank: 未达标) and a reason if overridden."""
 
     tier = forms.ChoiceField(label="认定等级", required=False)
-    reason = forms.CharField(label="理由", required=False, max_length=2000)
+    reason = forms.CharField(label="理由", required=False, max_length=TEXT_LIMITS["note"])
 
     def __init__(self, data: Any = None, *, tier_names: list[str], no_tier: str = "未达标") -> None:
         super().__init__(data)

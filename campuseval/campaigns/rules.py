@@ -73,8 +73,6 @@ def check_length(field: str, text: str, where: str = "") -> None:
 
 # --- named status groups ------------------------------------------------------------------
 
-# The school may change its application (form, self-assessment, evidence).
-SCHOOL_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 # The school may still withdraw: the county has not decided.
 WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
 # The county may score (while it may change its recommendation).

@@ -42,8 +42,3 @@ def application_view(user: AnyUser, application: Application) -> ApplicationView
         combined_total=decided and (city or published),
         city_detail=city,
     )
-
-
-def school_sees_comments(application: Application) -> bool:
-    """The school's own page: the county's comments, while the application is returned."""
-    return application.status == Status.RETURNED

@@ -113,6 +113,8 @@ def evidence_form(request: HttpRequest, application_pk: int, code: str, form: st
             max_application=human_size(max_application_bytes()),
             used=human_size(used),
         )
+    if form == "text":
+        context["max_text"] = services.MAX_TEXT
     if form == "attach":
         linked = {link.evidence_id for link in indicator_links(application, code)}
         context["choices"] = [e for e in school_evidence(application.school_id) if e.pk not in linked]

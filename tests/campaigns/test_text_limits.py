@@ -60,3 +60,21 @@ def test_the_api_refuses_a_too_long_explanation_with_the_same_message(cast, draf
     )
     assert response.status_code == 400
     assert "说明最多 5000 字，现在 6000 字，未保存" in response.json()["detail"]
+
+
+def test_the_withdrawal_reason_states_the_limit_the_service_keeps(client, cast, draft):
+    """The browser used to cut a withdrawal reason at 1,000 characters; the service takes 2,000."""
+    client.force_login(cast.school_user_a)
+    body = client.get(f"/campaigns/applications/{draft.pk}/").content.decode()
+    assert 'id="withdraw-reason" name="reason" rows="2" data-maxlength="2000"' in body
+    assert 'maxlength="1000"' not in body
+
+
+def test_a_too_long_withdrawal_reason_is_refused_and_the_application_stays(client, cast, draft):
+    client.force_login(cast.school_user_a)
+    response = client.post(
+        f"/campaigns/applications/{draft.pk}/withdraw/", {"confirm": "yes", "reason": "因" * 2001}, follow=True
+    )
+    assert "意见最多 2000 字，现在 2001 字，未保存" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"

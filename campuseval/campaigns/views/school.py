@@ -68,7 +68,7 @@ def school_applications(request: HttpRequest) -> HttpResponse:
                 "count": counts[a.campaign.rubric_id],
             }
         )
-    openings = [o.__dict__ for o in reads.openings(request.user, schools, applications)]
+    openings = reads.openings(request.user, schools, applications)
     return render(
         request,
         "campaigns/school/applications.html",

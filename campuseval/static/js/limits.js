@@ -1,4 +1,4 @@
-// Text limits: a textarea with data-maxlength shows how much is typed against its limit. The
+// Text limits: a textarea or input with data-maxlength shows how much is typed against its limit. The
 // browser never cuts the text (no maxlength): the server refuses what is too long, saying so.
 (function () {
   "use strict";
@@ -13,11 +13,11 @@
   }
 
   function all(root) {
-    (root || document).querySelectorAll("textarea[data-maxlength]").forEach(update);
+    (root || document).querySelectorAll("[data-maxlength]").forEach(update);
   }
 
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-maxlength]")) { update(event.target); }
+    if (event.target.matches && event.target.matches("[data-maxlength]")) { update(event.target); }
   });
   document.addEventListener("htmx:load", function (event) { all(event.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { all(document); });
