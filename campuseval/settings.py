@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campuseval.imports",
     "campuseval.demodata",
     "campuseval.api",
+    "campuseval.todo",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "campuseval.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+# Everyone lands on their own work (待办) after logging in.
+LOGIN_REDIRECT_URL = "todo:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions end after 30 minutes idle: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60

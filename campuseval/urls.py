@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("campuseval.imports.urls")),
     path("inbox/", include("campuseval.notifications.urls")),
     path("results/", include("campuseval.campaigns.public_urls")),
+    path("todo/", include("campuseval.todo.urls")),
     # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.
     path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),

@@ -39,6 +39,7 @@ ABOVE_ACCOUNTS = (
     "campuseval.plans",
     "campuseval.reports",
     "campuseval.dashboards",
+    "campuseval.todo",
 )
 PURE_PACKAGES = ("campuseval.engine", "campuseval.rubricfile")
 DJANGO_ROOTS = ("django", "rest_framework")

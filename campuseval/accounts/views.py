@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +38,7 @@ def _audit_login(
 def _safe_next(request: HttpRequest, url: str | None) -> str:
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
-    return "/"
+    return resolve_url(settings.LOGIN_REDIRECT_URL)  # the user's own work (待办)
 
 
 def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None = None) -> HttpResponse:
@@ -148,7 +149,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         services.user_set_password(user=user, password=form.cleaned_data["new_password1"], by_self=True)
         update_session_auth_hash(request, user)
         messages.success(request, "密码已修改。")
-        return redirect("/")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
 
 

@@ -18,6 +18,7 @@ from campuseval.accounts.selectors import user_by_username
 from campuseval.campaigns import access
 from campuseval.campaigns import services as workflow
 from campuseval.campaigns.models import ExpertAssignment
+from campuseval.campaigns.selectors.stages import endable_stage, stage_end
 from campuseval.rubrics.selectors import rubric_get
 
 from . import serializers as s
@@ -106,17 +107,46 @@ class CampaignUpdateApi(ApiView):
     @extend_schema(
         tags=["年度创建"],
         summary="修改年度创建的截止时间与设置；已有申报后不能更换评估标准（市级管理员）",
-        request=s.CampaignIn(partial=True),
+        request=s.CampaignUpdateIn(partial=True),
         responses={200: s.CampaignOut, **REFUSALS},
     )
     def patch(self, request: Request, pk: int) -> Response:
         campaign = access.campaign_run_by(request.user, pk)
-        data = s.CampaignIn(data=request.data, partial=True)
+        data = s.CampaignUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = _campaign_fields(request.user, data.validated_data)
+        confirmed = bool(fields.pop("confirm_stage_end", False))
         if "city_id" in fields and fields["city_id"] != campaign.city_id:
             raise ValidationError({"city": ["年度创建的城市不能更改"]})
-        campaign = self.perform(workflow.campaign_update, campaign=campaign, **fields)
+        campaign = self.perform(
+            workflow.campaign_update, campaign=campaign, confirm_stage_end=confirmed, **fields
+        )
+        return Response(s.CampaignOut(campaign).data)
+
+
+class EndStageApi(ApiView):
+    @extend_schema(
+        tags=["年度创建"],
+        summary="结束正在进行的阶段会锁定什么：各县各状态的申报数、未申报的学校、未提交的评审（市级管理员）",
+        responses={200: s.StageEndOut, **REFUSALS},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        campaign = access.campaign_run_by(request.user, pk)
+        running = endable_stage(campaign)
+        if running is None:
+            raise ValidationError({"stage": ["现在没有可以提前结束的阶段"]})
+        return Response(s.StageEndOut(stage_end(campaign, running)).data)
+
+    @extend_schema(
+        tags=["年度创建"],
+        summary="立即结束正在进行的阶段（截止时间改为现在），进入下一阶段并通知有关的县、学校和专家（市级管理员）",
+        request=s.StageEndIn,
+        responses={200: s.CampaignOut, **REFUSALS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = access.campaign_run_by(request.user, pk)
+        stage = _data(s.StageEndIn, request)["stage"]
+        campaign = self.perform(workflow.campaign_end_stage, campaign=campaign, stage=stage)
         return Response(s.CampaignOut(campaign).data)
 
 

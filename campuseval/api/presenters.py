@@ -76,6 +76,7 @@ def score_rows(user: User, application: Application, code: str | None = None) ->
             "comment": row.comment if row else "",
             "version": row.version if row else 0,
             "changed_after_return": row.changed_after_return if row else False,
+            "carried": bool(row and row.carried_from_id),
             "county_comment": row.county_comment if row and view.county_comments else "",
             "county_score": row.county_score if row and view.county_work else None,
             "evidence": evidence.get(ind.code, []),

@@ -11,7 +11,9 @@ from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from campuseval.accounts.gates import signed_in
 from campuseval.accounts.scope import get_in_scope
 from campuseval.campaigns import access
 from campuseval.campaigns.selectors import (
@@ -22,6 +24,7 @@ from campuseval.campaigns.selectors import (
 from campuseval.regions.models import School
 from campuseval.regions.selectors import schools_for
 from campuseval.rubrics.selectors import rubric_get, rubric_list, rubric_versions
+from campuseval.todo.presenters import todo_page
 
 from . import serializers as s
 from .filters import FILTERS, ApplicationFilter, CampaignFilter, RubricFilter, SchoolFilter
@@ -150,3 +153,13 @@ class ResultsApi(generics.ListAPIView):
             return no_applications()
         campaign = published_campaign(self.kwargs["pk"])
         return published_applications(campaign)
+
+
+@extend_schema(tags=["待办"], summary="我的待办：各角色到期要做的事和未读通知", responses={200: s.TodoOut})
+class TodoApi(APIView):
+    """What is due for the signed-in user, role by role, with the deadlines: the 待办 page's rows."""
+
+    permission_classes = PERMISSIONS
+
+    def get(self, request: Request) -> Response:
+        return Response(s.TodoOut(todo_page(signed_in(request))).data)

@@ -378,9 +378,29 @@ class ScoreRowOut(serializers.Serializer):
     comment = serializers.CharField()
     version = serializers.IntegerField(help_text="保存时回传，用于发现他人同时修改")
     changed_after_return = serializers.BooleanField(help_text="退回后学校已修改")
+    carried = serializers.BooleanField(help_text="沿用上次认定的申报（沿用上次），学校尚未修改；修改后为 false")
     county_comment = serializers.CharField(help_text="县级意见（退回时学校可见）")
     county_score = _score_field(allow_null=True, help_text="县级评分，仅县级、市级管理员可见")
     evidence = EvidenceRefOut(many=True)
+
+
+class CarrySourceOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="上次认定的申报")
+    campaign = serializers.IntegerField(source="campaign_id")
+    campaign_name = serializers.CharField(source="campaign.name")
+    tier = serializers.CharField(source="decided_tier", help_text="当时的认定等级")
+
+
+class CarryReportOut(serializers.Serializer):
+    """What starting from the last certified application copied (从上次认定的申报开始)."""
+
+    source = CarrySourceOut()
+    carried = serializers.ListField(child=serializers.CharField(), help_text="沿用了自评的指标编码")
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="未沿用的指标编码：本次评估标准中没有，或原得分不符合本次分值"
+    )
+    evidence = serializers.IntegerField(help_text="沿用的佐证材料关联数")
+    evidence_skipped = serializers.IntegerField(help_text="所属指标不在本次评估标准中、未沿用的佐证材料关联数")
 
 
 class ExpertScoreRowOut(serializers.Serializer):
@@ -439,6 +459,54 @@ class TokenIn(serializers.Serializer):
     otp = serializers.CharField(
         required=False, allow_blank=True, help_text="已开启两步验证的账号：身份验证器上的 6 位动态验证码"
     )
+
+
+# --- the to-do list (待办) -------------------------------------------------------------------
+
+
+class TodoItemOut(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="returned（被退回修改）、draft（草稿待提交）、apply（可以申报）、published（结果已公布）、"
+        "county_queue（待县级审核）、county_list（推荐名单）、stage（当前阶段）、assign（待分配专家）、"
+        "decide（待认定）、publish（可以公布）、review（评审待提交）"
+    )
+    title = serializers.CharField(help_text="要做的事（中文）")
+    campaign = serializers.IntegerField(source="campaign_id")
+    campaign_name = serializers.CharField(source="campaign")
+    place = serializers.CharField(help_text="学校或县（市、区）的名称；空为整个年度创建")
+    count = serializers.IntegerField(allow_null=True, help_text="申报或评审的份数")
+    limit = serializers.IntegerField(allow_null=True, help_text="推荐名额上限（推荐名单）")
+    note = serializers.CharField(help_text="县级退回时的意见")
+    tier = serializers.CharField(help_text="认定等级（结果已公布且本人可见时）")
+    url = serializers.CharField(help_text="办理这件事的页面")
+    stage = serializers.CharField(help_text="截止时间所属的阶段")
+    deadline = serializers.DateTimeField(allow_null=True, help_text="截止时间（未开始的年度创建：开始时间）")
+    deadline_text = serializers.CharField(help_text="例如“截止 2026-12-05 18:00”")
+    remaining = serializers.CharField(help_text="例如“还剩 3 天 4 小时”“已逾期”")
+    overdue = serializers.BooleanField()
+    soon = serializers.BooleanField(help_text="离截止不到 3 天")
+
+
+class TodoSectionOut(serializers.Serializer):
+    role = serializers.CharField()
+    label = serializers.CharField(help_text="角色名称")
+    items = TodoItemOut(many=True, source="rows")
+
+
+class TodoInboxItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.CharField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TodoOut(serializers.Serializer):
+    """The signed-in user's to-do list: one section per role with something due, and the unread
+    inbox; the same rows as the 待办 page."""
+
+    sections = TodoSectionOut(many=True)
+    unread = serializers.IntegerField(help_text="未读通知数")
+    inbox = TodoInboxItemOut(many=True, help_text="最新的几条未读通知")
 
 
 class TokenOut(serializers.Serializer):
@@ -540,3 +608,41 @@ class CampaignIn(serializers.Serializer):
     gap_share = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
     quota_total = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     quota_per_tier = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+
+
+class CampaignUpdateIn(CampaignIn):
+    confirm_stage_end = serializers.BooleanField(
+        required=False, default=False,
+        help_text="新的截止时间会立即结束正在进行的阶段时须为 true（否则答 400，code 为 confirm_stage_end）",
+    )
+
+
+class StageEndIn(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=["application", "county_review", "city_review"],
+        help_text="要结束的阶段，须是正在进行的阶段（防止重复提交）",
+    )
+
+
+class CountyLocksOut(serializers.Serializer):
+    county = serializers.CharField(source="county.code", help_text="县的行政区划代码")
+    county_name = serializers.CharField(source="county.name")
+    statuses = serializers.DictField(child=serializers.IntegerField(), help_text="将被锁定的申报数（按状态）")
+    not_applied = serializers.IntegerField(help_text="尚未申报、将不能再申报的学校数")
+
+
+class StageEndOut(serializers.Serializer):
+    """What ending the running stage now would lock."""
+
+    stage = serializers.CharField()
+    stage_label = serializers.CharField(source="label")
+    next_stage = serializers.CharField()
+    next_stage_label = serializers.CharField(source="next_label")
+    deadline = serializers.DateTimeField(help_text="原定截止时间")
+    locked = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="状态 → 将不能再办理的操作"
+    )
+    counties = CountyLocksOut(many=True)
+    applications = serializers.IntegerField()
+    not_applied = serializers.IntegerField()
+    open_reviews = serializers.IntegerField(help_text="尚未提交、将不能再提交的专家评审数")

@@ -32,6 +32,11 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", views.SubmitApi.as_view(), name="application_submit"),
     path("applications/<int:pk>/withdraw/", views.WithdrawApi.as_view(), name="application_withdraw"),
     path(
+        "applications/<int:pk>/start-from-last/",
+        views.StartFromLastApi.as_view(),
+        name="application_start_from_last",
+    ),
+    path(
         "applications/<int:pk>/county-scores/<str:code>/",
         views.CountyScoreApi.as_view(),
         name="county_score",
@@ -44,10 +49,12 @@ urlpatterns = [
     path("campaigns/<int:pk>/settings/", city_views.CampaignUpdateApi.as_view(), name="campaign_update"),
     path("campaigns/<int:pk>/applications/", views.ApplicationCreateApi.as_view(), name="application_create"),
     path("campaigns/<int:pk>/assign-experts/", city_views.AssignExpertsApi.as_view(), name="experts_assign"),
+    path("campaigns/<int:pk>/end-stage/", city_views.EndStageApi.as_view(), name="campaign_end_stage"),
     path("campaigns/<int:pk>/publish/", city_views.PublishApi.as_view(), name="campaign_publish"),
     path("assignments/<int:pk>/scores/<str:code>/", city_views.ExpertScoreApi.as_view(), name="expert_score"),
     path("assignments/<int:pk>/submit/", city_views.ExpertSubmitApi.as_view(), name="expert_submit"),
     path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),
+    path("todo/", reads.TodoApi.as_view(), name="todo"),
     # The OpenAPI 3 schema and its documentation, served from our own static files.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

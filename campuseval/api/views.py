@@ -58,7 +58,11 @@ class ApiView(APIView):
             conflict = {"detail": str(exc), "code": "edit_conflict", "current": self.conflict_data(exc.current)}
             return self._answer(conflict, status.HTTP_409_CONFLICT)
         if isinstance(exc, workflow.WorkflowError):
-            code = "deadline_passed" if isinstance(exc, workflow.DeadlinePassed) else "workflow"
+            code = (
+                "deadline_passed" if isinstance(exc, workflow.DeadlinePassed)
+                else "confirm_stage_end" if isinstance(exc, workflow.StageEndUnconfirmed)
+                else "workflow"
+            )
             return self._answer({"detail": str(exc), "code": code}, status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, DjangoValidationError):
             data: dict[str, Any] = {"detail": "；".join(exc.messages), "code": "invalid"}
@@ -219,6 +223,19 @@ class WithdrawApi(ApiView):
         reason = _data(s.WithdrawIn, request)["reason"]
         application = self.perform(workflow.application_withdraw, application=application, reason=reason)
         return Response(application_data(request, application))
+
+
+class StartFromLastApi(ApiView):
+    @extend_schema(
+        tags=["自评"],
+        summary="从上次认定的申报开始（学校；仅在尚未自评、未关联佐证材料时）：沿用编号相同指标的自评和佐证材料",
+        request=None,
+        responses={200: s.CarryReportOut, **REFUSALS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = access.application_for_school(request.user, pk)
+        report = self.perform(workflow.application_start_from_last, application=application)
+        return Response(s.CarryReportOut(report).data)
 
 
 class ReturnApi(ApiView):

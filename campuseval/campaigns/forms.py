@@ -92,7 +92,7 @@ class CampaignForm(forms.Form):
     application_deadline = _datetime_field("申报与自评截止")
     county_review_deadline = _datetime_field("县级初评截止")
     city_review_deadline = _datetime_field("市级终评截止")
-    publication_deadline = _datetime_field("公布截止")
+    publication_deadline = _datetime_field("认定与公布截止")
     cap_at_applied_tier = forms.BooleanField(
         label="认定等级不超过申报类型",
         required=False,

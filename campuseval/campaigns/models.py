@@ -41,7 +41,7 @@ class Campaign(models.Model):
     application_deadline = models.DateTimeField("申报与自评截止")
     county_review_deadline = models.DateTimeField("县级初评截止")
     city_review_deadline = models.DateTimeField("市级终评截止")
-    publication_deadline = models.DateTimeField("公布截止")
+    publication_deadline = models.DateTimeField("认定与公布截止")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     cap_at_applied_tier = models.BooleanField("认定等级不超过申报类型", default=True)
     experts_per_application = models.PositiveSmallIntegerField(
@@ -195,6 +195,11 @@ class IndicatorScore(models.Model):
     county_score = models.DecimalField("县级评分", max_digits=6, decimal_places=2, null=True, blank=True)
     county_comment = models.TextField("县级意见", blank=True)
     changed_after_return = models.BooleanField("退回后已修改", default=False)
+    # Copied from the school's last certified application (沿用上次) and not changed since;
+    # the school's first change of the score, clause or comment clears it.
+    carried_from = models.ForeignKey(
+        Application, verbose_name="沿用自", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -2,7 +2,8 @@
 
 ``campuseval remind_deadlines --days 3`` (cron, once a day) calls ``deadline_reminders_send``.
 Each person is reminded once per campaign, stage and role (the notification's dedupe key),
-however often it runs. Who "still has work" is read from the rulebook's status groups.
+however often it runs. Who "still has work" is counted by ``selectors/due.py``, the same reads
+as the to-do page's (``campuseval.todo``), on the rulebook's status groups.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from campuseval.notifications.services import notify
 
 from . import rules
 from .models import Application, Campaign, ExpertAssignment, Stage, Status
+from .selectors import due
 
 
 @dataclass
@@ -38,8 +40,7 @@ def _users(role: str, **place: Any) -> QuerySet[User]:
 
 def _school_reminders(campaign: Campaign, stage: str, when: str) -> Iterable[Reminder]:
     """The schools that may still change their application in this stage and have not sent it."""
-    statuses = [s for s, stages in rules.RULES[rules.EDIT].starts.items() if stage in stages]
-    for application in Application.objects.filter(campaign=campaign, status__in=statuses).select_related("school"):
+    for application in due.unsent(Application.objects.filter(campaign=campaign), stage).select_related("school"):
         what = "还未提交" if application.status == Status.DRAFT else "被退回修改，还未重新提交"
         for user in _users(Role.SCHOOL_USER, school=application.school):
             yield Reminder(
@@ -57,35 +58,29 @@ def reminders(campaign: Campaign, stage: Stage, deadline: dt.datetime) -> Iterab
         yield from _school_reminders(campaign, stage, when)
     elif stage == Stage.COUNTY_REVIEW:
         yield from _school_reminders(campaign, stage, when)
-        waiting = (
-            Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_COUNTY)
-            .values("school__county")
-            .annotate(n=Count("id"))
-        )
-        for row in waiting:
-            for user in _users(Role.COUNTY_ADMIN, region=row["school__county"]):
+        waiting = due.waiting_for_county(Application.objects.filter(campaign=campaign))
+        for (_, county_id), n in waiting.items():
+            for user in _users(Role.COUNTY_ADMIN, region=county_id):
                 yield Reminder(
                     user,
                     Role.COUNTY_ADMIN,
-                    f"{campaign.name}：本县还有 {row['n']} 份已提交的申报未作推荐决定，{when}截止",
+                    f"{campaign.name}：本县还有 {n} 份已提交的申报未作推荐决定，{when}截止",
                     reverse("campaigns:county_queue", args=[campaign.pk]),
                 )
     elif stage == Stage.CITY_REVIEW:
-        pending = (
-            ExpertAssignment.objects.filter(application__campaign=campaign, submitted_at=None, expert__is_active=True)
-            .values("expert")
-            .annotate(n=Count("id"))
+        pending = due.unsubmitted_reviews(
+            ExpertAssignment.objects.filter(application__campaign=campaign, expert__is_active=True)
         )
-        experts = User.objects.in_bulk([row["expert"] for row in pending])
-        for row in pending:
+        experts = User.objects.in_bulk([expert_id for _, expert_id in pending])
+        for (_, expert_id), n in pending.items():
             yield Reminder(
-                experts[row["expert"]],
+                experts[expert_id],
                 Role.EXPERT,
-                f"{campaign.name}：您还有 {row['n']} 份评审未提交，{when}截止",
+                f"{campaign.name}：您还有 {n} 份评审未提交，{when}截止",
                 reverse("campaigns:review_list"),
             )
     elif stage == Stage.DECISION:
-        n = Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_DECISION).count()
+        n = due.waiting_for_decision(Application.objects.filter(campaign=campaign)).get(campaign.pk, 0)
         if n:
             for user in _users(Role.CITY_ADMIN, region=campaign.city):
                 yield Reminder(

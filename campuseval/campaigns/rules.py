@@ -297,6 +297,83 @@ def check_publish(campaign: Campaign, *, pending: int, names: str = "") -> None:
         raise WorkflowError(f"还有 {pending} 份推荐申报未认定：{names}")
 
 
+# --- ending a stage now ---------------------------------------------------------------------
+
+# The city may end these stages before their deadline; each leads into the next. 认定与公布
+# ends with publication (``check_publish``).
+NEXT_STAGE = {
+    Stage.APPLICATION: Stage.COUNTY_REVIEW,
+    Stage.COUNTY_REVIEW: Stage.CITY_REVIEW,
+    Stage.CITY_REVIEW: Stage.DECISION,
+}
+DEADLINE_FIELDS = {
+    Stage.APPLICATION: "application_deadline",
+    Stage.COUNTY_REVIEW: "county_review_deadline",
+    Stage.CITY_REVIEW: "city_review_deadline",
+    Stage.DECISION: "publication_deadline",
+}
+ACTION_LABELS = {
+    EDIT: "修改", SUBMIT: "提交", WITHDRAW: "撤回", COUNTY_SCORE: "县级评分", RETURN: "退回修改",
+    RECOMMEND: "推荐", NOT_RECOMMEND: "不推荐", ASSIGN: "分配专家", DECIDE: "认定",
+}
+# Campaign-level work that closes with a stage: schools starting an application
+# (``check_apply``) and experts scoring (``check_city_review``).
+APPLY_STAGES = SCHOOL_STAGES
+EXPERT_STAGES = (Stage.CITY_REVIEW,)
+
+
+def closes_with(stage: str, stages: Iterable[str]) -> bool:
+    """Whether work allowed in ``stages`` ends when ``stage`` ends (the next one does not allow it)."""
+    stages = tuple(stages)
+    return stage in stages and NEXT_STAGE[Stage(stage)] not in stages
+
+
+def locked_on_ending(stage: str) -> dict[str, list[str]]:
+    """The statuses whose actions close when ``stage`` ends, each with those actions' labels, in
+    the order of the statuses (read off the table of actions: nothing is listed twice)."""
+    locked: dict[str, list[str]] = {}
+    for value, _label in Status.choices:
+        actions = [
+            ACTION_LABELS[action]
+            for action, rule in RULES.items()
+            if value in rule.starts and closes_with(stage, rule.starts[value])
+        ]
+        if actions:
+            locked[value] = actions
+    return locked
+
+
+def check_end_stage(campaign: Campaign, stage: str, now: dt.datetime | None = None) -> None:
+    """The city ends the running stage now (its deadline becomes now); the next stage begins."""
+    now = now or timezone.now()
+    if campaign.published_at is not None:
+        raise WorkflowError("结果已公布，阶段不能再变")
+    if stage not in NEXT_STAGE:
+        raise WorkflowError("“认定与公布”阶段以公布结果结束")
+    current = campaign.stage_at(now)
+    if current != stage:
+        raise WorkflowError(f"现在不是“{Stage(stage).label}”阶段（当前：{current.label}），不能结束它")
+
+
+def stages_ended(campaign: Campaign, fields: dict[str, Any], now: dt.datetime | None = None) -> list[Stage]:
+    """The stages that new deadlines in ``fields`` would end at once: from the running stage up
+    to the one the campaign would then be in (empty when no running stage closes)."""
+    now = now or timezone.now()
+    before = campaign.stage_at(now)
+    order = list(NEXT_STAGE)
+    if before not in order:
+        return []
+    after = Campaign(
+        opens_at=fields.get("opens_at", campaign.opens_at),
+        published_at=campaign.published_at,
+        **{name: fields.get(name, getattr(campaign, name)) for name in DEADLINE_FIELDS.values()},
+    ).stage_at(now)
+    if after == before or after not in (*order, Stage.DECISION):
+        return []
+    end = order.index(after) if after in order else len(order)
+    return order[order.index(before):end]
+
+
 def city_review_running_q(prefix: str = "", now: dt.datetime | None = None) -> Q:
     """A query on campaigns (through ``prefix``) whose city review is running now: the stage in
     which experts see their assignments."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import city, city_review
+from .views import city, city_review, city_stages
 
 urlpatterns = [
     path("", city.campaign_list, name="campaign_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", city.campaign_detail, name="campaign_detail"),
     path("<int:pk>/edit/", city.campaign_edit, name="campaign_edit"),
     path("<int:pk>/reopen/", city.campaign_reopen, name="campaign_reopen"),
+    path("<int:pk>/end-stage/", city_stages.end_stage, name="end_stage"),
     path("<int:pk>/assignments/", city_review.assignments, name="assignments"),
     path("<int:pk>/assignments/auto/", city_review.assign_auto, name="assign_auto"),
     path("<int:pk>/assignments/<int:application_id>/assign/", city_review.assign, name="assign"),

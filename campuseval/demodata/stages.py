@@ -4,11 +4,16 @@ The services compare deadlines with the real clock, so each campaign is opened w
 deadlines still ahead that its work needs, the work is done, and then ``campaign_update``
 moves the passed deadlines back into the past, one at a time and always in order, until the
 campaign sits in its stage today.
+
+Each campaign is named for the year it opens in (its ``year`` too), so the names follow the
+clock, not ``--year`` (the year of the schools' facts): the three batches of 认定 are numbered
+among the batches that open in the same year, and last year's campaign is last year's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,16 +24,31 @@ from campuseval.rubrics.models import Rubric
 from .steps import _Steps
 
 WITHDRAW_REASON = "学校今年暂不申报，计划完善录播教室后明年再申报。"
+CITY_NAME = "滁州市智慧校园"
+# The days from today on which the three batches of 认定 open, the earliest first.
+BATCHES = {"decision": -110, "city": -80, "application": -21}
+ZH_ORDINALS = "一二三"
 
 
 class _Campaigns(_Steps):
+    def batch(self, key: str) -> dict[str, Any]:
+        """The name, year, opening and stream of one batch of 认定, e.g. 2026年…认定（第二批）:
+        the year it opens in, numbered among that year's batches."""
+        opens_at = self.day(BATCHES[key], 8, 0)
+        same_year = [k for k, days in BATCHES.items() if self.day(days).year == opens_at.year]
+        n = ZH_ORDINALS[same_year.index(key)]
+        return {
+            "name": f"{opens_at.year}年{CITY_NAME}认定（第{n}批）",
+            "year": opens_at.year,
+            "opens_at": opens_at,
+            "stream": f"认定|{key}",
+        }
+
     def application_stage(self, rubric: Rubric) -> Campaign:
         """(1) 申报与自评 now: drafts partly scored, submissions, one returned and being revised."""
         campaign = self.open(
-            name=f"{self.year}年滁州市智慧校园认定（第三批）",
-            year=self.year,
+            **self.batch("application"),
             rubric=rubric,
-            opens_at=self.day(-21, 8, 0),
             application_deadline=self.day(24),
             county_review_deadline=self.day(45),
             city_review_deadline=self.day(75),
@@ -58,11 +78,13 @@ class _Campaigns(_Steps):
 
     def county_stage(self, rubric: Rubric) -> Campaign:
         """(2) 县级初评 now: recommended and not, some still to review, one returned, quotas."""
+        opens_at = self.day(-50, 8, 0)
         campaign = self.open(
-            name=f"{self.year}年滁州市智慧校园达标创建（试点）",
-            year=self.year,
+            name=f"{opens_at.year}年{CITY_NAME}达标创建（试点）",
+            year=opens_at.year,
+            stream="达标创建",
             rubric=rubric,
-            opens_at=self.day(-50, 8, 0),
+            opens_at=opens_at,
             application_deadline=self.day(1),
             county_review_deadline=self.day(14),
             city_review_deadline=self.day(45),
@@ -97,10 +119,8 @@ class _Campaigns(_Steps):
     def city_stage(self, rubric: Rubric) -> Campaign:
         """(3) 市级终评 now: experts assigned automatically, some submitted, one flagged gap."""
         campaign = self.open(
-            name=f"{self.year}年滁州市智慧校园认定（第二批）",
-            year=self.year,
+            **self.batch("city"),
             rubric=rubric,
-            opens_at=self.day(-80, 8, 0),
             application_deadline=self.day(1),
             county_review_deadline=self.day(2),
             city_review_deadline=self.day(20),
@@ -116,10 +136,8 @@ class _Campaigns(_Steps):
     def decision_stage(self, rubric: Rubric) -> Campaign:
         """(4) 认定与公布 now: every application decided, one override with a reason, unpublished."""
         campaign = self.open(
-            name=f"{self.year}年滁州市智慧校园认定（第一批）",
-            year=self.year,
+            **self.batch("decision"),
             rubric=rubric,
-            opens_at=self.day(-110, 8, 0),
             application_deadline=self.day(1),
             county_review_deadline=self.day(2),
             city_review_deadline=self.day(3),
@@ -136,10 +154,11 @@ class _Campaigns(_Steps):
 
     def published(self, rubric: Rubric) -> Campaign:
         """(5) Last year's campaign, published: the public results page has every tier."""
-        year = self.year - 1
+        year = self.today.year - 1
         campaign = self.open(
-            name=f"{year}年滁州市智慧校园认定",
+            name=f"{year}年{CITY_NAME}认定",
             year=year,
+            stream="认定|published",
             rubric=rubric,
             opens_at=self.day(-30, 8, 0),
             application_deadline=self.day(1),
@@ -157,15 +176,12 @@ class _Campaigns(_Steps):
         campaign = self.publish(campaign)
         # Then it happened last year: its dates (and publication) go back into that year.
         tz = timezone.get_current_timezone()
-        dates = {
-            "opens_at": dt.datetime(year, 4, 1, 8, 0, tzinfo=tz),
-            "application_deadline": dt.datetime(year, 5, 31, 23, 59, tzinfo=tz),
-            "county_review_deadline": dt.datetime(year, 6, 30, 23, 59, tzinfo=tz),
-            "city_review_deadline": dt.datetime(year, 9, 15, 23, 59, tzinfo=tz),
-            "publication_deadline": dt.datetime(year, 10, 31, 23, 59, tzinfo=tz),
-            "published_at": dt.datetime(year, 10, 25, 10, 0, tzinfo=tz),
-        }
-        if dates["publication_deadline"] >= timezone.now():  # a --year ahead of the clock
-            days = [(-230, 8, 0), (-170,), (-150,), (-120,), (-100,), (-105, 10, 0)]
-            dates = {name: self.day(*d) for name, d in zip(dates, days, strict=True)}
-        return self.move(campaign, **dates)
+        return self.move(
+            campaign,
+            opens_at=dt.datetime(year, 4, 1, 8, 0, tzinfo=tz),
+            application_deadline=dt.datetime(year, 5, 31, 23, 59, tzinfo=tz),
+            county_review_deadline=dt.datetime(year, 6, 30, 23, 59, tzinfo=tz),
+            city_review_deadline=dt.datetime(year, 9, 15, 23, 59, tzinfo=tz),
+            publication_deadline=dt.datetime(year, 10, 31, 23, 59, tzinfo=tz),
+            published_at=dt.datetime(year, 10, 25, 10, 0, tzinfo=tz),
+        )

@@ -217,11 +217,17 @@ class _Steps(_Builder):
         with self.acting(self.city_admin):
             return wf.campaign_publish(by=self.city_admin, campaign=campaign)
 
-    def open(self, *, name: str, year: int, rubric: Rubric, **fields: Any) -> Campaign:
+    def open(
+        self, *, name: str, year: int, rubric: Rubric, stream: str | None = None, **fields: Any
+    ) -> Campaign:
+        """Open a campaign as the city; ``stream`` names its random stream (default: its name)."""
         with self.acting(self.city_admin):
-            return wf.campaign_open(
+            campaign = wf.campaign_open(
                 by=self.city_admin, city=self.city, year=year, name=name, rubric=rubric, **fields
             )
+        if stream is not None:
+            self.streams[campaign.pk] = stream
+        return campaign
 
 
 def _why_not(rubric: EngineRubric, result: SchoolResult) -> str:

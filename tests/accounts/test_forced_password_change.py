@@ -58,4 +58,4 @@ def test_it_lets_the_user_in_once_the_password_is_changed(client, newcomer):
 def test_it_does_not_ask_an_account_that_changed_it_already(client, cast):
     response = log_in(client, "schoola")
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/todo/"

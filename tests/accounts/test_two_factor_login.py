@@ -109,4 +109,4 @@ def test_it_skips_the_code_step_without_a_password(client, cast, bound):
 
 
 def test_it_does_not_ask_an_account_without_two_factor(client, cast):
-    assert log_in(client, "schoola")["Location"] == "/"
+    assert log_in(client, "schoola")["Location"] == "/todo/"

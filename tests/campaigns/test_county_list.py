@@ -152,3 +152,29 @@ def test_the_export_function_prints_half_points_as_they_are():
     row = ListRow(school="甲校", contact="", phone="", tier="合格型", score=92.5, highlights="")
     ws = load_workbook(BytesIO(recommendation_list_xlsx(ListHead(title="t", county="c"), [row]))).active
     assert ws["F4"].value == 92.5
+
+
+def test_on_a_phone_the_list_scrolls_sideways_and_never_wraps_a_name_per_character(
+    browser, live_server, transactional_db, cast, campaign, client, settings
+):
+    app = submitted(campaign, cast.school_a, cast.school_user_a, contact="欧阳明远", phone="0550-1234567",
+                    highlights="“三个课堂”常态化应用，智慧课堂覆盖全部学科，" * 4)
+    s.application_recommend(by=cast.county_admin_a, application=app, recommend=True)
+    client.force_login(cast.county_admin_a)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}{list_url(campaign)}")
+
+    row = page.locator(f'tr[data-application="{app.pk}"]')
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td')).lineHeight)")
+    for column, text in ((2, "琅琊区示例第一小学"), (3, "欧阳明远"), (4, "0550-1234567"), (5, "示范型")):
+        cell = row.locator("td").nth(column - 1)
+        assert text in cell.inner_text()
+        content = cell.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td);"
+                                " return r.getBoundingClientRect().height; }")
+        assert content <= 2 * line + 1, (text, content, line)  # at most two lines, never a column of characters
+    scroller = page.locator(".table-responsive")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls instead of squeezing
+    context.close()

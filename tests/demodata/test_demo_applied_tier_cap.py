@@ -18,11 +18,12 @@ def test_without_the_cap_a_school_is_decided_at_the_tier_its_scores_reach_above_
     spec = generate_demo()
     demo_create(spec=spec, password="Demo-Passw0rd!", campaigns=False)
     builder = _Campaigns(seed=spec.seed, year=spec.year)
+    opens_at = builder.day(-110, 8, 0)
     campaign = builder.open(
-        name=f"{builder.year}年滁州市智慧校园认定（不限申报类型）",
-        year=builder.year,
+        name=f"{opens_at.year}年滁州市智慧校园认定（不限申报类型）",
+        year=opens_at.year,
         rubric=_rubrics()[TAIZHOU],
-        opens_at=builder.day(-110, 8, 0),
+        opens_at=opens_at,
         application_deadline=builder.day(1),
         county_review_deadline=builder.day(2),
         city_review_deadline=builder.day(3),

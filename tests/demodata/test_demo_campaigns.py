@@ -31,13 +31,8 @@ from campuseval.campaigns.services import quota_usage
 from campuseval.notifications.models import Notification
 from campuseval.regions.models import Region
 
-NAMES = {
-    Stage.APPLICATION: "2022年滁州市智慧校园认定（第三批）",
-    Stage.COUNTY_REVIEW: "2022年滁州市智慧校园达标创建（试点）",
-    Stage.CITY_REVIEW: "2022年滁州市智慧校园认定（第二批）",
-    Stage.DECISION: "2022年滁州市智慧校园认定（第一批）",
-    Stage.PUBLISHED: "2021年滁州市智慧校园认定",
-}
+# The demo's campaigns, one in each stage today; their names carry the year they open in.
+STAGES = (Stage.APPLICATION, Stage.COUNTY_REVIEW, Stage.CITY_REVIEW, Stage.DECISION, Stage.PUBLISHED)
 
 
 def demo(*args: str) -> str:
@@ -107,7 +102,9 @@ class Built:
     first: dict[str, object]  # a first build with the same seed, rolled back
 
     def campaign(self, stage: Stage) -> Campaign:
-        return Campaign.objects.get(name=NAMES[stage])
+        now = timezone.now()
+        (campaign,) = [c for c in Campaign.objects.all() if c.stage_at(now) == stage]
+        return campaign
 
 
 def test_no_campaigns_builds_only_the_city(db):
@@ -139,14 +136,29 @@ def statuses(campaign: Campaign) -> Counter[str]:
 def test_it_builds_one_campaign_in_each_stage_today(built):
     now = timezone.now()
 
-    for stage, name in NAMES.items():
-        campaign = Campaign.objects.get(name=name)
-        assert campaign.stage_at(now) == stage, name
-        assert campaign.city.code == "341100"
-    assert Campaign.objects.count() == 5
+    assert sorted(c.stage_at(now) for c in Campaign.objects.all()) == sorted(STAGES)
+    assert {c.city.code for c in Campaign.objects.all()} == {"341100"}
     assert built.campaign(Stage.COUNTY_REVIEW).rubric.code == "weifang-2022"
     assert built.campaign(Stage.CITY_REVIEW).rubric.code == "taizhou-2022"
-    assert 20 <= Application.objects.filter(campaign__name=NAMES[Stage.APPLICATION]).count() <= 40
+    assert 20 <= built.campaign(Stage.APPLICATION).applications.count() <= 40
+
+
+def test_each_campaign_is_named_for_the_year_it_opens_in(built):
+    for campaign in Campaign.objects.all():
+        year = timezone.localtime(campaign.opens_at).year
+        assert campaign.year == year, campaign.name
+        assert campaign.name.startswith(f"{year}年滁州市智慧校园"), campaign.name
+    last_year = timezone.localdate().year - 1
+    assert built.campaign(Stage.PUBLISHED).name == f"{last_year}年滁州市智慧校园认定"
+    county = built.campaign(Stage.COUNTY_REVIEW)
+    assert county.name == f"{county.year}年滁州市智慧校园达标创建（试点）"
+    # The three batches of 认定 are numbered in order among the batches of their year.
+    batches: dict[int, list[str]] = {}
+    for stage in (Stage.DECISION, Stage.CITY_REVIEW, Stage.APPLICATION):  # as they opened
+        campaign = built.campaign(stage)
+        batches.setdefault(campaign.year, []).append(campaign.name)
+    for year, names in batches.items():
+        assert names == [f"{year}年滁州市智慧校园认定（第{n}批）" for n in "一二三"[: len(names)]]
 
 
 def test_every_campaign_keeps_its_deadlines_in_order(built):
@@ -235,7 +247,8 @@ def test_the_decision_campaign_decides_engine_tiers_with_one_audited_override(bu
 def test_last_years_campaign_is_published_with_every_tier(built, client):
     campaign = built.campaign(Stage.PUBLISHED)
 
-    assert campaign.year == 2021 and campaign.published_at.year == 2021
+    last_year = timezone.localdate().year - 1
+    assert campaign.year == last_year and campaign.published_at.year == last_year
     assert campaign.publication_deadline < timezone.now()
     tiers = Counter(
         a.decided_tier or "未达标" for a in campaign.applications.filter(status="published")
@@ -278,8 +291,9 @@ def test_the_same_seed_builds_the_same_campaigns(built):
 def test_it_prints_each_campaign_with_its_stage_dates_and_counts(built):
     out = built.output
 
-    for stage, name in NAMES.items():
-        assert f"[{stage.label}] {name}" in out
-    assert "申报与自评截止" in out and "公布时间 2021-10-25 10:00" in out
+    for stage in STAGES:
+        assert f"[{stage.label}] {built.campaign(stage).name}" in out
+    last_year = timezone.localdate().year - 1
+    assert "申报与自评截止" in out and f"公布时间 {last_year}-10-25 10:00" in out
     assert "专家评审：" in out and "分差待议：1 个指标" in out
     assert "改判 1 份" in out

@@ -124,7 +124,7 @@ def test_every_role_can_log_in_with_the_demo_password(built, client):
         )
 
         assert response.status_code == 302, username
-        assert response["Location"] == "/", username  # not the forced password change
+        assert response["Location"] == "/todo/", username  # their own work, not the forced password change
         client.logout()
 
 

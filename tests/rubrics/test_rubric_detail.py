@@ -138,3 +138,26 @@ def test_it_runs_two_queries_whatever_the_rubric(client, loaded, code, django_as
 def test_it_needs_no_login(client, loaded):
     assert Rubric.objects.count() == 3
     assert client.get("/rubrics/zibo/").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["taizhou-2022", "weifang-2022", "zibo"])
+def test_it_shows_users_no_developer_text(client, loaded, code):
+    html = page(client, f"/rubrics/{code}/")
+
+    for word in ("seeds/", "GLOSSARY", "basic_share", ".txt", ">=", "basic/demo"):
+        assert word not in html, word
+
+
+def test_it_cites_the_source_document_by_its_title(client, loaded):
+    taizhou = page(client, "/rubrics/taizhou-2022/")
+    weifang = page(client, "/rubrics/weifang-2022/")
+    zibo = page(client, "/rubrics/zibo/")
+
+    assert "来源：泰州市教育局办公室《关于开展2022年泰州市智慧校园创建工作的通知》" in taizhou
+    assert "来源：潍坊市教育局《关于开展潍坊市智慧校园暨示范校创建工作的通知》" in weifang
+    assert "来源：《淄博市中小学智慧校园建设方案（试行）》附件" in zibo
+    # An assumption says in plain words what it assumes and that it is the platform's.
+    assumptions = taizhou[taizhou.index('id="assumptions-title"') : taizhou.index('id="tree-title"')]
+    assert "★指标须得满分才算达到基本要求" in assumptions
+    assert "这是本平台的假定，管理员可修改" in assumptions
+    assert "依据：附件1《泰州市中小学智慧校园建设评估细则（2022版）》表后注" in assumptions

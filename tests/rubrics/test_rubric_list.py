@@ -58,7 +58,19 @@ def test_it_uses_one_query(client, loaded, django_assert_num_queries):
 def test_it_says_when_no_rubric_is_loaded(client):
     html = client.get("/rubrics/").content.decode()
 
-    assert "还没有载入评估标准" in html
+    assert "还没有评估标准。请联系平台管理员导入评估标准。" in html
+    assert "load_rubrics" not in html  # a command is no help to a visitor
+
+
+def test_it_tells_only_the_platform_administrator_the_command(client, cast):
+    client.force_login(cast.city_admin)
+    assert "load_rubrics" not in client.get("/rubrics/").content.decode()
+
+    client.force_login(cast.platform_admin)
+    html = client.get("/rubrics/").content.decode()
+
+    assert "还没有评估标准" in html
+    assert "<code>campuseval load_rubrics</code>" in html
 
 
 def test_it_renders_the_shell_from_local_static_files(client, loaded):

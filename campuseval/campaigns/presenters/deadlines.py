@@ -63,7 +63,7 @@ def timeline(campaign: Campaign, now: dt.datetime) -> list[TimelineStep]:
     steps = [TimelineStep("开始", campaign.opens_at, "done" if rank > 0 else "upcoming")]
     for n, stage in enumerate(rules.DEADLINE_STAGES, start=1):
         state = "done" if rank > n else "current" if rank == n else "upcoming"
-        label = "公布截止" if stage == Stage.DECISION else f"{Stage(stage).label}截止"
+        label = f"{Stage(stage).label}截止"
         steps.append(TimelineStep(label, campaign.deadline_of(stage), state))
     steps.append(TimelineStep("结果公布", campaign.published_at, "done" if campaign.published_at else "upcoming"))
     return steps

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from campuseval.accounts.scope import AnyUser
 from campuseval.campaigns import access, rules
 from campuseval.campaigns.models import Application, Campaign, IndicatorScore
+from campuseval.campaigns.selectors.carry import last_certified
 from campuseval.regions.models import School
 
 
@@ -35,6 +36,7 @@ class Opening:
     campaign: Campaign
     school: School
     deadline: Any
+    certified: Application | None = None  # the school's last certified application: 从上次认定的申报开始
 
 
 def openings(user: AnyUser, schools: list[School], applications: list[Application]) -> list[Opening]:
@@ -44,7 +46,9 @@ def openings(user: AnyUser, schools: list[School], applications: list[Applicatio
     for campaign in access.campaigns_for(user).filter(published_at__isnull=True).order_by("-opens_at"):
         for school in schools:
             if (campaign.pk, school.pk) not in applied and rules.may_apply(campaign, school):
-                found.append(Opening(campaign, school, campaign.application_deadline))
+                found.append(
+                    Opening(campaign, school, campaign.application_deadline, last_certified(school, campaign))
+                )
     return found
 
 

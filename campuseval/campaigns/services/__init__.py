@@ -39,6 +39,7 @@ from .campaign import (
     campaign_reopen,
     campaign_update,
 )
+from .carry import CarryReport, application_create_from_last, application_start_from_last
 from .city_review import (
     EXPERT_SCORE_FIELDS,
     AssignmentReport,
@@ -59,13 +60,14 @@ from .county_review import (
     recommendation_list_file,
 )
 from .scores import ScoreInput, parse_score
+from .stages import StageEndUnconfirmed, campaign_end_stage
 
 __all__ = [
     "APPLICATION_FIELDS", "CAMPAIGN_FIELDS", "COUNTY_SCORE_FIELDS", "EXPERT_SCORE_FIELDS", "FMT",
-    "SCHOOL_EDITABLE", "SELF_SCORE_FIELDS", "AssignmentReport", "DeadlinePassed", "EditConflict",
-    "ScoreInput", "WorkflowError", "application_create", "application_decide",
-    "application_recommend", "application_return", "application_submit", "application_update",
-    "application_withdraw", "campaign_open", "campaign_publish", "campaign_reopen",
+    "SCHOOL_EDITABLE", "SELF_SCORE_FIELDS", "AssignmentReport", "CarryReport", "DeadlinePassed", "EditConflict",
+    "ScoreInput", "StageEndUnconfirmed", "WorkflowError", "application_create", "application_create_from_last", "application_decide",
+    "application_recommend", "application_return", "application_start_from_last", "application_submit", "application_update",
+    "application_withdraw", "campaign_end_stage", "campaign_open", "campaign_publish", "campaign_reopen",
     "campaign_update", "county_score_save", "county_scores_save", "expert_assign",
     "expert_score_save", "expert_scores_save", "expert_submit", "expert_unassign", "experts_of",
     "experts_assign_auto", "latest_facts", "parse_score", "quota_usage",

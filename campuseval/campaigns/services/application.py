@@ -105,8 +105,11 @@ def self_scores_save(*, by: User, application: Application, scores: Sequence[Sco
         row.self_score, row.comment = value, item.comment
         row.clause_met = item.clause_met if indicator.has_clause else None
         row.updated_by = by
+        edited = {f: before[f] for f in SELF_SCORE_FIELDS} != snapshot(row, SELF_SCORE_FIELDS)
+        if edited:
+            row.carried_from = None  # changed: the school's own work now, no longer 沿用上次
         if returned:
-            row.changed_after_return = row.changed_after_return or before != snapshot(row, SELF_SCORE_FIELDS)
+            row.changed_after_return = row.changed_after_return or edited
 
     def conflict(item: ScoreInput, row: IndicatorScore) -> str:
         current = row.self_score if row.self_score is not None else "未评分"
@@ -114,7 +117,7 @@ def self_scores_save(*, by: User, application: Application, scores: Sequence[Sco
 
     rows: list[IndicatorScore] = save_score_rows(
         model=IndicatorScore, owner={"application": application},
-        rubric=application.campaign.rubric.engine_rubric(), items=scores, fields=SELF_SCORE_FIELDS,
+        rubric=application.campaign.rubric.engine_rubric(), items=scores, fields=[*SELF_SCORE_FIELDS, "carried_from_id"],
         also_saved=["changed_after_return", "updated_by"], apply=apply, conflict=conflict,
         region_code=region_code(application), by=by,
     )

@@ -15,10 +15,12 @@ from campuseval.audit.services import audit_log, audited_update, snapshot
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application, Campaign, Reopening, Status
 from campuseval.campaigns.rules import WorkflowError
+from campuseval.campaigns.selectors.stages import stage_end
 from campuseval.notifications.services import notify
 from campuseval.regions.models import School
 
 from .common import transition
+from .stages import StageEndUnconfirmed, tell_stage_ended
 
 CAMPAIGN_FIELDS = [
     "name", "year", "city_id", "rubric_id", "opens_at", "application_deadline",
@@ -39,10 +41,22 @@ def campaign_open(*, by: User, **fields: Any) -> Campaign:
 
 
 @transaction.atomic
-def campaign_update(*, by: User, campaign: Campaign, **fields: Any) -> Campaign:
+def campaign_update(
+    *, by: User, campaign: Campaign, confirm_stage_end: bool = False, history: bool = False, **fields: Any
+) -> Campaign:
+    """Change the settings. New deadlines that end running stages at once need
+    ``confirm_stage_end`` (else StageEndUnconfirmed says what they would lock) and then tell
+    everyone concerned, as the stage action does. ``history`` records dates that have already
+    passed in fact (the demo's campaigns, a past campaign entered afterwards): no one is told."""
     if "rubric_id" in fields and fields["rubric_id"] != campaign.rubric_id and campaign.applications.exists():
         raise WorkflowError("已有学校申报，评估标准版本已冻结，不能更换")
+    ended = [] if history else rules.stages_ended(campaign, fields)
+    ends = [stage_end(campaign, stage) for stage in ended]
+    if ends and not confirm_stage_end:
+        raise StageEndUnconfirmed(ends)
     audited_update(campaign, fields, tracked=CAMPAIGN_FIELDS, region_code=campaign.city.code, by=by)
+    for end in ends:
+        tell_stage_ended(end)
     return campaign
 
 

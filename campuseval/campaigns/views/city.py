@@ -30,6 +30,7 @@ from campuseval.campaigns.presenters.deadlines import stage_now, timeline
 from campuseval.campaigns.selectors.city import has_applications, reopenings, status_counts
 from campuseval.campaigns.selectors.county import quota_usage
 from campuseval.campaigns.selectors.school import my_applications
+from campuseval.campaigns.selectors.stages import endable_stage
 from campuseval.regions.selectors import schools_for
 from campuseval.rubrics.selectors import rubric_choices
 
@@ -90,6 +91,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The same counties as the quota pages and the API show this user.
         "quotas": [(county, quota_usage(campaign, county)) for county in access.quota_counties(user, campaign)],
         "reopenings": reopenings(campaign, 5) if runs_it else [],
+        "endable": endable_stage(campaign) if runs_it else None,
     }
     return render(request, "campaigns/city/campaign_detail.html", context)
 
@@ -134,9 +136,16 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         city_locked=True,
         initial=campaign_initial(campaign),
     )
+    ends: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        confirmed = request.POST.get("confirm_stage_end") == "1"
         try:
-            services.campaign_update(by=signed_in(request), campaign=campaign, **form.service_fields())
+            services.campaign_update(
+                by=signed_in(request), campaign=campaign, confirm_stage_end=confirmed, **form.service_fields()
+            )
+        except services.StageEndUnconfirmed as exc:
+            campaign.refresh_from_db()
+            ends = exc.ends
         except ValidationError as exc:
             campaign.refresh_from_db()
             _add_errors(form, exc)
@@ -146,7 +155,9 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存年度创建：{campaign.name}")
             return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return render(request, "campaigns/city/campaign_form.html", {"form": form, "campaign": campaign})
+    return render(
+        request, "campaigns/city/campaign_form.html", {"form": form, "campaign": campaign, "ends": ends}
+    )
 
 
 @city_admin_required

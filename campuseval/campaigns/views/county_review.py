@@ -26,6 +26,7 @@ from campuseval.campaigns.presenters.county import (
     score_refusal,
 )
 from campuseval.campaigns.presenters.deadlines import campaign_deadlines, county_lock
+from campuseval.campaigns.selectors.carry import carried_count
 from campuseval.campaigns.selectors.county import history
 from campuseval.evidence.selectors import evidence_rows
 
@@ -50,6 +51,7 @@ def _render_review(
         "county_query": county_query(county, access.counties_for(request.user, campaign)),
         "tree": tree,
         "totals": totals,
+        "carried": carried_count(rows),  # 沿用上次 against 本次新填
         "posted": posted,
         "note": (posted or {}).get("note", ""),
         "quota": quota_lines(campaign, county),

@@ -31,8 +31,10 @@ from campuseval.campaigns.presenters import (
 from campuseval.campaigns.presenters.deadlines import school_deadline
 from campuseval.campaigns.selectors import latest_facts, self_result
 from campuseval.campaigns.selectors import school as reads
+from campuseval.campaigns.selectors.carry import carried_count, start_offer
 from campuseval.campaigns.selectors.county import history
 from campuseval.evidence.selectors import carry_offer, links_by_code
+from campuseval.regions.models import School
 
 school_only = gate_required("school")
 
@@ -76,15 +78,21 @@ def school_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@school_only
-@require_POST
-def school_application_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = access.campaign_for_viewer(request.user, campaign_pk)
+def chosen_school(request: HttpRequest) -> School:
+    """The school the user starts an application for: the one posted, or their only school."""
     schools = access.own_schools(request.user)
     wanted = request.POST.get("school")
     school = next((s for s in schools if str(s.pk) == wanted), schools[0] if len(schools) == 1 else None)
     if school is None:
         raise Http404("请选择学校")
+    return school
+
+
+@school_only
+@require_POST
+def school_application_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = access.campaign_for_viewer(request.user, campaign_pk)
+    school = chosen_school(request)
     existing = reads.application_of(campaign, school)
     if existing is not None:
         return redirect("campaigns:school_application", pk=existing.pk)
@@ -135,6 +143,7 @@ def _page(
     # The returned notice names the indicators the county commented on (the school sees the
     # comments while the application is returned).
     commented = [r for r in rows if r.county_comment] if returned and view.county_comments else []
+    start = start_offer(application) if may_edit else None
     context = {
         "view": view,
         "application": application,
@@ -152,7 +161,10 @@ def _page(
         "form": form or ApplicationForm(initial=_form_initial(application), tiers=application.campaign.tier_names),
         "facts": latest_facts(application.school, application.campaign.year),
         "may_withdraw": own and rules.allowed(rules.WITHDRAW, application),
-        "carry": carry_offer(application) if may_edit else None,
+        # 从上次认定的申报开始 replaces the evidence-only carry while the application is blank.
+        "start_offer": start,
+        "carry": carry_offer(application) if may_edit and start is None else None,
+        "carried": carried_count(rows),
         "events": history(application),
         **extra,
     }
