@@ -24,7 +24,7 @@ class ErrorOut(serializers.Serializer):
     code = serializers.CharField(
         required=False,
         help_text="workflow（流程不允许）、deadline_passed（已过截止时间）、invalid（数据不合规）、"
-        "edit_conflict（他人已先保存）、otp_required、locked 等",
+        "edit_conflict（另一个窗口或他人已先保存）、confirm_stage_end（须确认结束阶段）、otp_required、locked 等",
     )
 
 
@@ -33,7 +33,7 @@ def _conflict(name: str, current: serializers.Serializer) -> type[serializers.Se
         "detail": serializers.CharField(),
         "code": serializers.CharField(help_text="edit_conflict"),
         "current": current,
-        "__doc__": "他人已先保存：current 为现在保存的内容，请据此重新填写 version 后再保存。",
+        "__doc__": "另一个窗口或他人已先保存：current 为现在保存的内容，请据此重新填写 version 后再保存。",
     }
     return type(name, (serializers.Serializer,), fields)
 
