@@ -1,5 +1,5 @@
-"""The ``campuseval`` command: scoring and rubric files without a database, and Django's
-management commands (``campuseval migrate``, ``campuseval runserver``, ...) for the rest.
+"""The ``campuseval`` command: scoring, plan progress and rubric files without a database, and
+Django's management commands (``campuseval migrate``, ``campuseval runserver``, ...) for the rest.
 
 Exit codes: 0 done; 1 a rubric file with structural errors; 2 bad input (nothing printed on
 stdout).
@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-OWN_COMMANDS = {"score", "rubric"}
+OWN_COMMANDS = {"score", "rubric", "progress"}
 
 
 def _stderr(lines: list[str]) -> None:
@@ -61,6 +61,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     ]
     results = score_schools(rubric, schools, path=args.json)
     sys.stdout.write(results_json(results) if args.json else results_csv(results))
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from campuseval.plans.decomposition import (
+        PlanInputError,
+        decompose,
+        progress_csv,
+        read_plan_csv,
+    )
+
+    try:
+        rows = read_plan_csv(_read_bytes(args.plan), Path(args.plan).name)
+    except PlanInputError as exc:
+        return _fail(exc.problems)
+    sys.stdout.write(progress_csv(decompose(rows)))
     return 0
 
 
@@ -147,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--facts", metavar="FACTS.csv", help="表头 school,fact,value")
     score.add_argument("--json", action="store_true", help="输出完整结果（含晋级路径）")
     score.set_defaults(func=cmd_score)
+
+    progress = sub.add_parser("progress", help="任务分解表：每年累计建设数与完成率（CSV 输入）")
+    progress.add_argument("plan", metavar="PLAN.csv", help="表头 region,category,total,year,planned")
+    progress.set_defaults(func=cmd_progress)
 
     rubric = sub.add_parser("rubric", help="评估标准文件：校验、导出、导入")
     rsub = rubric.add_subparsers(dest="rubric_command", required=True)

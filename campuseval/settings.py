@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "campuseval.demodata",
     "campuseval.api",
     "campuseval.todo",
+    "campuseval.plans",
 ]
 
 MIDDLEWARE = [

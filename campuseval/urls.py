@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", include("campuseval.notifications.urls")),
     path("results/", include("campuseval.campaigns.public_urls")),
     path("todo/", include("campuseval.todo.urls")),
+    path("plans/", include("campuseval.plans.urls")),
     # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.
     path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),

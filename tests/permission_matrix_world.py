@@ -80,6 +80,7 @@ class World:
     jobs: dict[str, Any]  # in: the platform administrator's import; out: someone else's
     notifications: dict[str, Any] = field(default_factory=dict)  # per matrix role, and "out"
     sessions: dict[str, str] = field(default_factory=dict)  # role → session key, once logged in
+    plans: dict[str, Any] = field(default_factory=dict)  # in: 滁州市's published plan; out: 合肥市's
 
     def user(self, role: str) -> Any:
         return None if role == "anonymous" else getattr(self.cast, role)
@@ -142,6 +143,21 @@ def _evidence(school: Any, application: Any, by: Any) -> tuple[Any, Any]:
     )
     link = EvidenceLink.objects.create(evidence=item, application=application, code=CODE)
     return item, link
+
+
+def _plan(region: Any, by: Any) -> Any:
+    """A published plan of the city with one construction-task target (its 任务分解表)."""
+    from decimal import Decimal
+
+    from campuseval.plans import services as ps
+    from campuseval.plans.models import Target
+
+    plan = ps.plan_create(by=by, region=region, title=f"{region.name}智慧学校建设规划", start_year=2022, end_year=2023)
+    ps.target_add(
+        by=by, plan=plan, text="教学点智慧课堂", kind=Target.Kind.COUNT, measure=Target.Measure.TASKS,
+        category="教学点智慧课堂", year=2023, due=dt.date(2023, 12, 31), value=Decimal(1), unit="个",
+    )
+    return ps.plan_publish(by=by, plan=plan)
 
 
 def build_world(cast: Cast, clock: Clock) -> World:
@@ -248,6 +264,9 @@ def build_world(cast: Cast, clock: Clock) -> World:
         roles=roles,
         jobs=jobs,
     )
+    world.plans = {place: _plan(region, by) for place, region, by in (
+        ("in", cast.city, cast.city_admin), ("out", cast.other_city, other_admin)
+    )}
     for role in (*ROLES[:-1], "out"):
         user = other_admin if role == "out" else getattr(cast, role)
         notify(

@@ -219,6 +219,10 @@ def results(key: str) -> Build:
     return lambda w, place, role: {key: (w.published if place == "published" else w.campaign).pk}
 
 
+def plan(key: str = "pk", **extra: str) -> Build:
+    return lambda w, place, role: {key: w.plans[place].pk, **extra}
+
+
 def rubric(w: World, place: str, role: str) -> dict[str, Any]:
     return {"code": w.campaign.rubric.code}
 
@@ -301,6 +305,9 @@ CITY_READ_OUT = "A H D D D D D D L"
 EDIT_A = "A A A A H D D D L"
 EDIT_B = "A A H H A D D D L"
 EDIT_OUT = "A H H H H D D D L"
+
+PLANS = "A A A D D D A D L"  # the bureaus' administrators and observers
+PLANS_OUT = "A H H D D D H D L"
 
 # fmt: off
 MATRIX: list[Route] = [
@@ -428,6 +435,11 @@ MATRIX: list[Route] = [
     R("notifications:open", "POST", notification, own=LOGGED_IN, out=NOBODY),
     # --- the to-do page: everyone's own work (what is due comes through the doors) ----------
     R("todo:home", "GET", none, _=LOGGED_IN),
+    # --- plans: the bureaus' administrators and observers; a county reads its city's published plan
+    R("plans:list", "GET", none, _=PLANS),
+    R("plans:detail", "GET", plan(), in_=PLANS, out=PLANS_OUT),
+    R("plans:task_table", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),
+    R("plans:task_table_file", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),
     # --- regions and schools ----------------------------------------------------------------
     R("regions:region_list", "GET", none, _=LOGGED_IN),
     R("regions:region_create", "GET POST", none, _=PLATFORM),

@@ -57,6 +57,10 @@ GATES: dict[str, Gate] = {
         frozenset({Role.SCHOOL_USER}), "佐证材料由学校上传和管理；您的账号不是学校用户。"
     ),
     "expert": Gate(frozenset({Role.EXPERT}), "“我的评审”和专家评分仅限评估专家使用。"),
+    "plans": Gate(
+        frozenset({Role.PLATFORM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.OBSERVER}),
+        "规划与目标仅供教育局（市、县）的管理员和观察员使用。",
+    ),
     "platform": Gate(
         frozenset({Role.PLATFORM_ADMIN}),
         "账号管理仅限平台管理员使用。如需开通或修改账号，请联系平台管理员。",

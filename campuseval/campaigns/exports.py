@@ -14,9 +14,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
-from campuseval.exporting import safe_cell
+from campuseval.exporting import print_as_official_sheet, safe_cell, workbook_bytes
 
 HEADERS = ("序号", "学校名称", "联系人", "联系电话", "申报类型", "自评分", "亮点特色")
 WIDTHS = (6, 30, 10, 15, 10, 8, 60)
@@ -97,18 +96,10 @@ def recommendation_list_xlsx(head: ListHead, rows: Sequence[ListRow]) -> bytes:
 
     for col, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:{last}{footer}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    print_as_official_sheet(
+        ws, title_rows=f"{header_row}:{header_row}", area=f"A1:{last}{footer}", freeze=f"A{header_row + 1}"
+    )
+    return workbook_bytes(wb)
 
 
 def recommendation_list_docx(head: ListHead, rows: Sequence[ListRow]) -> bytes:

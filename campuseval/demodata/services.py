@@ -25,6 +25,7 @@ from campuseval.regions.services import facts_import, regions_import, schools_im
 
 from .campaigns import CampaignSummary, demo_campaigns_create
 from .generate import CITY, DemoSpec
+from .plans import PlanSummary, demo_plans_create
 
 DEMO_ACTOR = Actor(None, "演示数据（campuseval demo）", None)
 START_OVER = (
@@ -45,6 +46,7 @@ class DemoResult:
     users: int
     roles: int
     campaigns: tuple[CampaignSummary, ...] = ()
+    plans: tuple[PlanSummary, ...] = ()
 
 
 def demo_refusal(spec: DemoSpec) -> str | None:
@@ -109,6 +111,13 @@ def demo_create(*, spec: DemoSpec, password: str, campaigns: bool = True) -> Dem
         )
         users, roles = _accounts_create(spec, password)
         summaries = demo_campaigns_create(seed=spec.seed, year=spec.year) if campaigns else []
+        plans = (
+            demo_plans_create(
+                city=Region.objects.get(code=CITY[0]), by=User.objects.get(username="city"), seed=spec.seed
+            )
+            if campaigns
+            else []
+        )
     return DemoResult(
         regions=len(spec.regions),
         schools=len(spec.schools),
@@ -116,6 +125,7 @@ def demo_create(*, spec: DemoSpec, password: str, campaigns: bool = True) -> Dem
         users=len(users),
         roles=len(roles),
         campaigns=tuple(summaries),
+        plans=tuple(plans),
     )
 
 

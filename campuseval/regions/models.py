@@ -221,3 +221,21 @@ class SchoolFacts(models.Model):
             if value is not None:
                 out[name] = float(value)
         return out
+
+
+class Department(models.Model):
+    """A unit of a bureau (处室: 装备信息中心, 教师工作处, ...): it leads or co-owns a plan's KPIs,
+    and is a place where roles are held (GLOSSARY: department)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="所属教育局（区域）", on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField("处室名称", max_length=100)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = verbose_name_plural = "处室"
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="one_department_name_per_region")]
+
+    def __str__(self) -> str:
+        return self.name

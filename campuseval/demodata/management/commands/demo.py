@@ -154,6 +154,11 @@ class Command(BaseCommand):
                 out(f"      申报 {sum(n for _, n in campaign.statuses)} 份：{statuses}")
                 for line in campaign.lines:
                     out(f"      {line}")
+        if result.plans:
+            out("")
+            out(f"规划（{len(result.plans)} 个）：")
+            for plan in result.plans:
+                out(f"  {plan.title}：目标 {plan.targets} 项、建设任务 {plan.tasks} 项、进度填报 {plan.reports} 份")
         out("")
         self._accounts(spec, options, heading=f"演示账号（密码均为 {options['password']}，首次登录无需修改密码）：")
         out(START_OVER)

@@ -1,0 +1,251 @@
+"""The demo city's plans, built through the plans services (so every row is audited):
+
+1. 滁州市智慧学校建设总体规划（2018—2022年）: the seed's two 任务分解表 exactly (the counties'
+   yearly 建设数 and 合计数, with the table's own printed 完成率 kept beside the computed ones),
+   the 2019 明细表's named schools as construction tasks (a demo teaching point or rural school
+   of the county is renamed to the seed's name), and tasks for the later years in every status;
+2. a Weifang-style coverage ladder and a Taizhou-style tier-share target, driven by the demo
+   campaigns' published results and their pipeline;
+3. an action plan with every quantitative KPI of Qingdao's (seed 003) with its 责任处室, as
+   reported KPIs with progress reports in several states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from campuseval.accounts.models import User
+from campuseval.plans import services as ps
+from campuseval.plans.decomposition import (
+    read_groups_csv,
+    read_plan_csv,
+    read_schools_csv,
+    read_stated_csv,
+)
+from campuseval.plans.models import ConstructionTask, Plan, ProgressReport, Target
+from campuseval.regions.models import Department, Region, School
+
+DATA = Path(__file__).resolve().parents[1] / "plans" / "data"
+CHUZHOU = "滁州市智慧学校建设总体规划（2018—2022年）"
+CHUZHOU_SOURCE = "滁州市教育局《滁州市智慧学校建设总体规划（2018—2022年）》附件1、附件2"
+# What the 2019 明细表 names: a demo school of the county is renamed to it.
+KIND_OF = {"教学点智慧课堂": School.Stage.TEACHING_POINT, "乡村中小学智慧学校": None}
+
+
+@dataclass
+class PlanSummary:
+    title: str
+    targets: int
+    tasks: int
+    reports: int
+
+
+def _read(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+@transaction.atomic
+def demo_plans_create(*, city: Region, by: User, seed: int, today: dt.date | None = None) -> list[PlanSummary]:
+    today = today or timezone.localdate()
+    rng = random.Random(f"{seed}|plans")
+    return [
+        _chuzhou(city, by, rng, today),
+        _coverage(city, by, today),
+        _action_plan(city, by, rng, today),
+    ]
+
+
+def _summary(plan: Plan) -> PlanSummary:
+    reports = ProgressReport.objects.filter(target__plan=plan).count()
+    return PlanSummary(plan.title, plan.targets.count(), plan.tasks.count(), reports)
+
+
+# --- 1. the seed's 任务分解表 -------------------------------------------------------------------
+
+
+def _chuzhou(city: Region, by: User, rng: random.Random, today: dt.date) -> PlanSummary:
+    rows = read_plan_csv(_read("chuzhou-2019-2022.csv"), "chuzhou-2019-2022.csv")
+    groups = read_groups_csv(_read("chuzhou-groups.csv"), "chuzhou-groups.csv")
+    stated = read_stated_csv(_read("chuzhou-stated-rates.csv"), "chuzhou-stated-rates.csv")
+    named = read_schools_csv(_read("chuzhou-2019-schools.csv"), "chuzhou-2019-schools.csv")
+    counties = {c.name: c for c in Region.objects.filter(parent=city)}
+    plan = ps.plan_create(
+        by=by, region=city, title=CHUZHOU, start_year=2018, end_year=2022, source=CHUZHOU_SOURCE,
+    )
+    for order, category in enumerate(dict.fromkeys(r.category for r in rows), start=1):
+        mine = [r for r in rows if r.category == category]
+        totals = {r.region: r.total for r in mine}
+        whole = ps.target_add(
+            by=by, plan=plan, region=city, project=category, text=f"{category}全覆盖", kind=Target.Kind.COUNT,
+            measure=Target.Measure.TASKS, category=category, year=2022, due=dt.date(2022, 12, 31),
+            value=Decimal(sum(totals.values())), unit="个" if category == "教学点智慧课堂" else "所", order=order,
+        )
+        for name, total in totals.items():
+            ps.target_add(
+                by=by, plan=plan, parent=whole, region=counties[name], project=category,
+                text=f"{name}{category}", kind=Target.Kind.COUNT, measure=Target.Measure.TASKS, category=category,
+                year=2022, due=dt.date(2022, 12, 31), value=Decimal(total), unit=whole.unit, order=order,
+                group=groups.get(category, {}).get(name, ""),
+            )
+        for r in mine:
+            ps.target_add(
+                by=by, plan=plan, parent=whole, region=counties[r.region], project=category,
+                text=f"{r.region}{r.year}年{category}建设数", kind=Target.Kind.COUNT, measure=Target.Measure.TASKS,
+                category=category, year=r.year, due=dt.date(r.year, 12, 31), cumulative=False,
+                value=Decimal(r.planned), unit=whole.unit, order=order,
+                stated_rate=stated.get(category, {}).get((r.region, r.year)),
+            )
+    _tasks(plan, by, rows, named, counties, rng)
+    ps.plan_publish(by=by, plan=plan)
+    return _summary(plan)
+
+
+def _tasks(
+    plan: Plan, by: User, rows: list[Any], named: list[tuple[str, str, str]], counties: dict[str, Region],
+    rng: random.Random,
+) -> None:
+    """The 2019 named schools (renamed demo schools), then unnamed demo schools for the later
+    years; years past are mostly built or accepted, a few still 在建 (the plan is behind)."""
+    taken: set[int] = set()
+    names = {(category, county): [s for c, r, s in named if (c, r) == (category, county)] for category, county, _ in named}
+    for r in rows:
+        candidates = _candidates(counties[r.region], r.category, taken)
+        wanted = names.get((r.category, r.region), []) if r.year == 2019 else []
+        for n in range(r.planned):
+            if not candidates:
+                break
+            school = candidates.pop(0)
+            taken.add(school.pk)
+            if n < len(wanted) and school.name != wanted[n]:
+                School.objects.filter(pk=school.pk).update(name=wanted[n])  # demo data: the seed's name
+                school.name = wanted[n]
+            status, built = _status(r.year, rng)
+            ps.task_add(
+                by=by, plan=plan, school=school, category=r.category, year=r.year, status=status,
+                started_on=dt.date(r.year, 3, 1), built_on=built,
+                accepted_on=built + dt.timedelta(days=60) if status == ConstructionTask.Status.ACCEPTED and built else None,
+                evidence="验收报告（演示）" if status == ConstructionTask.Status.ACCEPTED else "",
+            )
+
+
+def _candidates(county: Region, category: str, taken: set[int]) -> list[School]:
+    qs = School.objects.filter(county=county).exclude(pk__in=taken).order_by("code")
+    if KIND_OF[category] == School.Stage.TEACHING_POINT:
+        return list(qs.filter(stage=School.Stage.TEACHING_POINT))
+    return list(qs.filter(location=School.Location.RURAL).exclude(stage=School.Stage.TEACHING_POINT))
+
+
+def _status(year: int, rng: random.Random) -> tuple[str, dt.date | None]:
+    roll = rng.random()
+    if year == 2022 and roll < 0.15:
+        return ConstructionTask.Status.BUILDING, None
+    if year == 2022 and roll < 0.2:
+        return ConstructionTask.Status.PLANNED, None
+    built = dt.date(year, 9, 1) + dt.timedelta(days=rng.randrange(0, 90))
+    return (ConstructionTask.Status.ACCEPTED if roll < 0.7 else ConstructionTask.Status.BUILT), built
+
+
+# --- 2. coverage and tier shares from the campaigns -------------------------------------------
+
+
+def _coverage(city: Region, by: User, today: dt.date) -> PlanSummary:
+    year = today.year
+    plan = ps.plan_create(
+        by=by, region=city, title=f"滁州市智慧校园建设三年行动（{year - 1}—{year + 1}年）", start_year=year - 1,
+        end_year=year + 1, source="参照潍坊市、泰州市智慧校园创建通知的目标设置（演示）",
+    )
+    ladder = [(year - 1, Decimal(2)), (year, Decimal(6)), (year + 1, Decimal(12))]
+    for n, (y, share) in enumerate(ladder, start=1):
+        ps.target_add(
+            by=by, plan=plan, project="智慧校园建成率", text=f"{y}年智慧校园建成率不低于{share}%",
+            kind=Target.Kind.COVERAGE, measure=Target.Measure.CERTIFIED, year=y, due=dt.date(y, 12, 31),
+            value=share, unit="%", order=n,
+        )
+    for n, (tier, tier_share) in enumerate([("合格型", 4), ("优秀型", 2), ("示范型", 1)], start=10):
+        ps.target_add(
+            by=by, plan=plan, project=f"{year}年各等级占比", text=f"{tier}及以上学校占比不低于{tier_share}%",
+            kind=Target.Kind.COVERAGE, measure=Target.Measure.CERTIFIED, year=year, due=dt.date(year, 12, 31),
+            value=Decimal(tier_share), unit="%", tier=tier, scope=Target.Scope.SCHOOLS, order=n,
+        )
+    demo = ps.target_add(
+        by=by, plan=plan, project="示范校", text=f"到{year + 1}年示范型智慧校园不少于 12 所", kind=Target.Kind.COUNT,
+        measure=Target.Measure.CERTIFIED, year=year + 1, due=dt.date(year + 1, 12, 31), value=Decimal(12),
+        tier="示范型", order=20,
+    )
+    # Split over the counties: the parts add up to one short of the whole, which the page names.
+    counties = list(Region.objects.filter(parent=city).order_by("code"))
+    for n, county in enumerate(counties):
+        ps.target_add(
+            by=by, plan=plan, parent=demo, region=county, project="示范校", text=f"{county.name}示范型智慧校园",
+            kind=Target.Kind.COUNT, measure=Target.Measure.CERTIFIED, year=year + 1, due=demo.due,
+            value=Decimal(2 if n < 3 else 1), tier="示范型", order=20,
+        )
+    ps.plan_publish(by=by, plan=plan)
+    return _summary(plan)
+
+
+# --- 3. an action plan of reported KPIs ----------------------------------------------------
+
+
+def _action_plan(city: Region, by: User, rng: random.Random, today: dt.date) -> PlanSummary:
+    spec = yaml.safe_load(_read("qingdao-2022-2024.yaml"))
+    year = today.year
+    departments = {name: Department.objects.get_or_create(region=city, name=name)[0] for name in spec["departments"]}
+    plan = ps.plan_create(
+        by=by, region=city, title=f"滁州市智慧教育示范区创建行动计划（{year - 1}—{year + 1}年）",
+        start_year=year - 1, end_year=year + 1,
+        source=f"参照{spec['plan']['source']}（演示：目标与责任处室照录，年度顺延）",
+    )
+    targets: list[Target] = []
+    order = 0
+    for project in spec["projects"]:
+        for kpi in project["kpis"]:
+            order += 1
+            percent = kpi["kind"] == "percent"
+            measure = Target.Measure.REPORTED
+            lead = departments.get(kpi["lead"]) if kpi.get("lead") else None
+            target = ps.target_add(
+                by=by, plan=plan, project=project["name"], text=kpi["text"], kind=Target.Kind.KPI, measure=measure,
+                year=year + 1, due=dt.date(year + 1, 12, 31),
+                value=Decimal(str(kpi["target"])) if kpi.get("target") is not None else None,
+                unit="%" if percent else (kpi.get("unit") or ""), milestone=kpi.get("milestone") or "",
+                lead=lead, co=[departments[c] for c in kpi.get("co") or [] if c in departments],
+                all_districts=bool(kpi.get("all_districts")), order=order,
+            )
+            targets.append(target)
+    ps.plan_publish(by=by, plan=plan)
+    _reports(plan, targets, by, rng, today)
+    return _summary(plan)
+
+
+def _reports(plan: Plan, targets: list[Target], by: User, rng: random.Random, today: dt.date) -> None:
+    """Half the KPIs reported: accepted (on track or behind), one returned, some waiting."""
+    start = dt.date(plan.start_year, 1, 1)
+    elapsed = (today - start).days / (dt.date(plan.end_year, 12, 31) - start).days
+    for n, target in enumerate(targets):
+        if n % 2:
+            continue
+        as_of = today - dt.timedelta(days=10 + n)
+        if target.value is None:
+            if n % 4:
+                continue  # a milestone not reached yet has nothing to report
+            report = ps.report_submit(by=by, target=target, as_of=as_of, achieved=True, note="已印发（演示）")
+        else:
+            pace = Decimal(str(round(elapsed * rng.uniform(0.6, 1.3), 2)))
+            value = min(target.value, (target.value * pace).quantize(Decimal("1")))
+            report = ps.report_submit(by=by, target=target, as_of=as_of, value=value, note="按季度汇总（演示）")
+        if n % 6 == 4:
+            continue  # waiting for the plan's owner
+        if n % 10 == 8:
+            ps.report_decide(by=by, report=report, accept=False, reason="请附佐证材料并按区市分列（演示）")
+        else:
+            ps.report_decide(by=by, report=report, accept=True)

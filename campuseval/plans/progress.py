@@ -1,0 +1,298 @@
+"""Progress of a plan's targets, computed from the platform's own data, never typed:
+
+- coverage and tier shares from published decisions (a decision counts from the day its
+  campaign was published), over the target's school population;
+- counts from published decisions or from construction tasks built or accepted;
+- reported KPIs from their latest accepted report.
+
+Each target's status, reason and gap come from the pure ``plans.outlook``; the projection of
+certified targets uses the pipeline (the schools now in a campaign at each stage, times the
+last published campaign's pass rate from that stage). Pages, the API, the exports and the
+reminders read these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campuseval.campaigns import rules
+from campuseval.campaigns.models import Application, Campaign, Status
+from campuseval.regions.models import Region, School
+
+from . import outlook
+from .models import ConstructionTask, Plan, ProgressReport, Target
+
+DONE_TASKS = (ConstructionTask.Status.BUILT, ConstructionTask.Status.ACCEPTED)
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    current: Decimal | None  # a percent for coverage, a count, or the reported value
+    numerator: int | None = None  # schools counted
+    denominator: int | None = None  # the population (coverage)
+    view: outlook.Outlook | None = None
+    gap: str = ""  # what would close it, when not on track
+    parts: list[TargetProgress] = field(default_factory=list)
+    parts_problem: str = ""  # the county parts do not add up to the whole
+    reported_on: dt.date | None = None  # the accepted report the value comes from
+
+    @property
+    def status(self) -> outlook.Status | None:
+        return self.view.status if self.view else None
+
+
+# --- the population and what counts --------------------------------------------------------
+
+
+def population(target: Target) -> QuerySet[School]:
+    """The schools the target counts in: its region's, narrowed by scope, stage and location."""
+    region = target.region
+    qs = School.objects.filter(county=region) if region.level == Region.Level.COUNTY else School.objects.filter(
+        Q(county__parent=region) | Q(county__parent__parent=region)
+    )
+    if target.scope == Target.Scope.SCHOOLS:
+        qs = qs.exclude(stage=School.Stage.TEACHING_POINT)
+    elif target.scope == Target.Scope.TEACHING_POINTS:
+        qs = qs.filter(stage=School.Stage.TEACHING_POINT)
+    if target.school_stage:
+        qs = qs.filter(stage=target.school_stage)
+    if target.location:
+        qs = qs.filter(location=target.location)
+    return qs
+
+
+def counted_campaigns(plan: Plan) -> QuerySet[Campaign]:
+    """The campaigns whose results the plan counts: those it names, else its city's."""
+    named = plan.campaigns.all()
+    if named.exists():
+        return named
+    city = plan.region if plan.region.level == Region.Level.CITY else plan.region.parent
+    return Campaign.objects.filter(city=city)
+
+
+def _reaches(tier: str, wanted: str, tiers: list[str]) -> bool:
+    """Whether an awarded ``tier`` is ``wanted`` or above in the campaign's rubric (highest
+    first); no ``wanted`` tier: any award counts."""
+    if not tier:
+        return False
+    if not wanted:
+        return True
+    return wanted in tiers and tier in tiers and tiers.index(tier) <= tiers.index(wanted)
+
+
+def _tiers(campaigns: dict[int, Campaign]) -> dict[int, list[str]]:
+    return {pk: c.tier_names for pk, c in campaigns.items()}
+
+
+def certified_schools(target: Target, as_of: dt.date) -> set[int]:
+    """The schools of the population certified at the target's tier or above by ``as_of``
+    (its year alone for a target that is not cumulative)."""
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=timezone.get_current_timezone())
+    campaigns = counted_campaigns(target.plan).filter(published_at__isnull=False, published_at__lte=end)
+    if not target.cumulative:
+        campaigns = campaigns.filter(published_at__year=target.year)
+    by_pk = {c.pk: c for c in campaigns.select_related("rubric")}
+    tiers = _tiers(by_pk)
+    rows = Application.objects.filter(
+        campaign_id__in=by_pk, status=Status.PUBLISHED, school__in=population(target)
+    ).values_list("school_id", "campaign_id", "decided_tier")
+    return {school for school, campaign, tier in rows if _reaches(tier, target.tier, tiers[campaign])}
+
+
+def done_tasks(target: Target, as_of: dt.date) -> int:
+    tasks = ConstructionTask.objects.filter(
+        plan=target.plan, category=target.category, school__in=population(target), status__in=DONE_TASKS
+    ).filter(Q(built_on__lte=as_of) | Q(built_on__isnull=True, accepted_on__lte=as_of))
+    tasks = tasks.filter(year__lte=target.year) if target.cumulative else tasks.filter(year=target.year)
+    return tasks.count()
+
+
+def latest_accepted(target: Target, as_of: dt.date) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(target=target, status=ProgressReport.Status.ACCEPTED, as_of__lte=as_of)
+        .order_by("-as_of", "-created_at")
+        .first()
+    )
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+
+PIPELINE_STAGES = (
+    ("已提交，待县级推荐", rules.AWAITING_COUNTY | {Status.RETURNED}),
+    ("已推荐，待市级认定", rules.AWAITING_DECISION),
+    ("已认定，待公布", frozenset({Status.DECIDED})),
+)
+
+
+def pass_rates(target: Target) -> list[Fraction]:
+    """From each pipeline stage, the share of the last published campaign's applications that
+    were certified at the target's tier or above (0 where that stage had none)."""
+    last = counted_campaigns(target.plan).filter(published_at__isnull=False).order_by("-published_at").first()
+    if last is None:
+        return [Fraction(0)] * len(PIPELINE_STAGES)
+    tiers = last.tier_names
+    finals = list(
+        Application.objects.filter(campaign=last)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .values_list("status", "decided_tier")
+    )
+    reached = [s for s, tier in finals if _reaches(tier, target.tier, tiers)]
+    recommended = [s for s, _ in finals if s in rules.RECOMMENDED_ONWARD]
+    submitted = len(finals)
+    return [
+        Fraction(len(reached), submitted) if submitted else Fraction(0),
+        Fraction(len(reached), len(recommended)) if recommended else Fraction(0),
+        Fraction(1),  # decided: the tier is known; counted below only when it reaches
+    ]
+
+
+def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
+    """The schools of the population now in an unpublished campaign, per stage."""
+    campaigns = {
+        c.pk: c for c in counted_campaigns(target.plan).filter(published_at__isnull=True).select_related("rubric")
+    }
+    tiers = _tiers(campaigns)
+    rows = (
+        Application.objects.filter(campaign_id__in=campaigns, school__in=population(target))
+        .exclude(school_id__in=counted)
+        .values_list("school_id", "campaign_id", "status", "decided_tier")
+    )
+    rates = pass_rates(target)
+    seen: set[int] = set()
+    counts = [0] * len(PIPELINE_STAGES)
+    for school, campaign, status, tier in rows:
+        for n, (_label, statuses) in enumerate(PIPELINE_STAGES):
+            if status in statuses and school not in seen:
+                if n == 2 and not _reaches(tier, target.tier, tiers[campaign]):
+                    continue
+                counts[n] += 1
+                seen.add(school)
+    return outlook.Pipeline([(label, counts[n], rates[n]) for n, (label, _s) in enumerate(PIPELINE_STAGES)])
+
+
+# --- one target -----------------------------------------------------------------------------
+
+
+def _start(target: Target) -> dt.date:
+    return dt.date(target.plan.start_year, 1, 1)
+
+
+def target_progress(target: Target, today: dt.date | None = None, *, with_parts: bool = True) -> TargetProgress:
+    today = today or timezone.localdate()
+    progress = _measure(target, today)
+    if progress.current is not None and target.value is not None:
+        pipe = None
+        # The running campaigns forecast only a target due this year; a later one is projected
+        # from the growth so far.
+        if target.measure == Target.Measure.CERTIFIED and today.year == target.due.year and today <= target.due:
+            pipe = pipeline(target, certified_schools(target, today))
+        progress.view = outlook.assess(
+            target=target.value, current=progress.current, baseline=target.baseline,
+            start=_start(target), due=target.due, today=today, pipeline=_as_percent(pipe, progress),
+            unit=target.unit,
+        )
+        progress.gap = _gap(target, progress, today)
+    elif target.milestone and target.value is None:
+        progress.view = _milestone(target, today)
+    elif today > target.due:
+        progress.view = outlook.Outlook(outlook.Status.OVERDUE, f"已过截止日期 {target.due:%Y-%m-%d}，尚无已采纳的进度填报")
+    if with_parts:
+        parts = list(target.parts.select_related("region", "plan").order_by("region__code"))
+        progress.parts = [target_progress(p, today, with_parts=False) for p in parts]
+        progress.parts_problem = parts_problem(target, parts)
+    return progress
+
+
+def _measure(target: Target, today: dt.date) -> TargetProgress:
+    if target.measure == Target.Measure.REPORTED:
+        report = latest_accepted(target, today)
+        value = report.value if report is not None else None
+        return TargetProgress(target, value, reported_on=report.as_of if report else None)
+    count = (
+        len(certified_schools(target, today)) if target.measure == Target.Measure.CERTIFIED
+        else done_tasks(target, today)
+    )
+    if target.kind == Target.Kind.COVERAGE:
+        whole = population(target).count()
+        share = outlook.percent_half_up(count, whole)
+        return TargetProgress(target, Decimal(share) if share is not None else None, count, whole)
+    return TargetProgress(target, Decimal(count), count)
+
+
+def _as_percent(pipe: outlook.Pipeline | None, progress: TargetProgress) -> outlook.Pipeline | None:
+    """For a coverage target the pipeline counts schools; the outlook compares percents."""
+    if pipe is None or progress.target.kind != Target.Kind.COVERAGE:
+        return pipe
+    whole = progress.denominator or 0
+    if not whole:
+        return None
+    return outlook.Pipeline([(label, n, rate) for label, n, rate in pipe.stages], scale=Fraction(100, whole))
+
+
+def _needed_schools(target: Target, progress: TargetProgress) -> int:
+    """How many more schools reach the target; for coverage, the fewest whose share of the
+    population rounds (half up) to the target."""
+    assert target.value is not None
+    have = progress.numerator if progress.numerator is not None else int(progress.current or 0)
+    if target.kind != Target.Kind.COVERAGE:
+        return max(0, math.ceil(target.value) - have)
+    return max(0, outlook.count_for_share(target.value, progress.denominator or 0) - have)
+
+
+def _gap(target: Target, progress: TargetProgress, today: dt.date) -> str:
+    view = progress.view
+    if view is None or view.status in (outlook.Status.DONE, outlook.Status.ON_TRACK):
+        return ""
+    if target.measure == Target.Measure.CERTIFIED:
+        what = f"学校被推荐并通过认定{('（' + target.tier + '及以上）') if target.tier else ''}"
+        return outlook.gap_sentence(
+            place=target.region.name, needed=_needed_schools(target, progress), unit="所", what=what,
+            by=target.due if today <= target.due else None, today=today,
+        )
+    if target.measure == Target.Measure.TASKS:
+        return outlook.shortfall_sentence(
+            category=f"{target.region.name}{target.category}", year=target.year,
+            needed=_needed_schools(target, progress), unit=target.unit,
+        )
+    needed = (target.value or Decimal(0)) - (progress.current or Decimal(0))
+    who = target.lead.name if target.lead else target.plan.region.name
+    return f"{who}：{target.text}还差 {needed.normalize():f}{target.unit}"
+
+
+def _milestone(target: Target, today: dt.date) -> outlook.Outlook:
+    report = latest_accepted(target, today)
+    if report is not None and report.achieved:
+        return outlook.Outlook(outlook.Status.DONE, f"已于 {report.as_of:%Y-%m-%d} 完成：{target.milestone}")
+    if today > target.due:
+        return outlook.Outlook(outlook.Status.OVERDUE, f"已过截止日期 {target.due:%Y-%m-%d}，尚未完成：{target.milestone}")
+    return outlook.Outlook(outlook.Status.ON_TRACK, f"{target.due:%Y-%m-%d} 前完成：{target.milestone}")
+
+
+def parts_problem(target: Target, parts: list[Target]) -> str:
+    """A count split into county parts must add up to the whole (a warning naming the gap)."""
+    if not parts or target.kind != Target.Kind.COUNT or target.value is None:
+        return ""
+    total = sum((p.value or Decimal(0) for p in parts), Decimal(0))
+    if total == target.value:
+        return ""
+    diff = target.value - total
+    side = "少" if diff > 0 else "多"
+    return (
+        f"各县目标合计 {total.normalize():f}{target.unit}，比全市目标 {target.value.normalize():f}{target.unit}"
+        f"{side} {abs(diff).normalize():f}{target.unit}"
+    )
+
+
+def plan_progress(plan: Plan, today: dt.date | None = None) -> list[TargetProgress]:
+    """Every whole target of the plan (parts under their target), in the plan's order."""
+    targets = plan.targets.filter(parent__isnull=True).select_related("region", "plan", "lead").order_by(
+        "order", "year", "pk"
+    )
+    return [target_progress(t, today) for t in targets]

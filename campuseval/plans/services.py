@@ -1,0 +1,200 @@
+"""Writes of plans: a plan and its targets, county parts, construction tasks, the plan's
+workflow (submit, return, publish) and progress reports. Each asks the rulebook first, is one
+transaction and leaves an audit record with ``by`` as the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from campuseval.accounts import scope
+from campuseval.accounts.models import Role, User
+from campuseval.audit.services import audit_log, audited_update, snapshot
+from campuseval.campaigns.models import Application, Status
+from campuseval.notifications.services import notify
+from campuseval.regions.models import School
+
+from . import rules
+from .models import ConstructionTask, Plan, ProgressReport, Target
+from .rules import PlanError
+
+NOTE_LIMIT = 2000
+
+
+def _region(plan: Plan) -> str:
+    return plan.region.code
+
+
+@transaction.atomic
+def plan_create(*, by: User, **fields: Any) -> Plan:
+    campaigns = fields.pop("campaigns", [])
+    plan = Plan(created_by=by, **fields)
+    plan.full_clean()
+    plan.save()
+    if campaigns:
+        plan.campaigns.set(campaigns)
+    audit_log("create", plan, after=snapshot(plan), region_code=_region(plan), by=by)
+    return plan
+
+
+@transaction.atomic
+def target_add(*, by: User, plan: Plan, co: list[Any] | None = None, **fields: Any) -> Target:
+    """A target of the plan (``parent`` for a county's part of a city target)."""
+    rules.check(rules.EDIT, plan)
+    fields.setdefault("region", plan.region)
+    target = Target(plan=plan, **fields)
+    target.full_clean()
+    target.save()
+    if co:
+        target.co.set(co)
+    audit_log("create", target, after=snapshot(target), region_code=target.region.code, by=by)
+    return target
+
+
+@transaction.atomic
+def task_add(*, by: User, plan: Plan, school: School, category: str, year: int, **fields: Any) -> ConstructionTask:
+    task = ConstructionTask(plan=plan, school=school, category=category, year=year, **fields)
+    task.full_clean()
+    task.save()
+    audit_log("create", task, after=snapshot(task), region_code=school.county.code, by=by)
+    return task
+
+
+@transaction.atomic
+def task_update(*, by: User, task: ConstructionTask, **fields: Any) -> ConstructionTask:
+    """Move a construction task on (计划 → 在建 → 建成 → 验收通过), with its dates and evidence."""
+    audited_update(
+        task, fields, tracked=["status", "started_on", "built_on", "accepted_on", "evidence", "certified_by_id"],
+        region_code=task.school.county.code, by=by,
+    )
+    return task
+
+
+@transaction.atomic
+def tasks_close_certified(*, by: User, plan: Plan) -> int:
+    """Tasks whose school is certified in a campaign the plan counts close themselves (验收通过),
+    with the certification as their evidence. Returns how many closed."""
+    from .progress import counted_campaigns
+
+    open_tasks = ConstructionTask.objects.filter(plan=plan).exclude(status=ConstructionTask.Status.ACCEPTED)
+    certified = (
+        Application.objects.filter(
+            campaign__in=counted_campaigns(plan), status=Status.PUBLISHED, school__in=open_tasks.values("school")
+        )
+        .exclude(decided_tier="")
+        .select_related("campaign")
+        .order_by("campaign__published_at")
+    )
+    first: dict[int, Application] = {}
+    for earliest in certified:
+        first.setdefault(earliest.school_id, earliest)
+    closed = 0
+    for task in open_tasks.select_related("school__county"):
+        application = first.get(task.school_id)
+        published = application.campaign.published_at if application is not None else None
+        if application is None or published is None:
+            continue
+        on = published.date()
+        task_update(
+            by=by, task=task, status=ConstructionTask.Status.ACCEPTED, accepted_on=on,
+            built_on=task.built_on or on, certified_by_id=application.pk,
+            evidence=f"{application.campaign.name}认定为{application.decided_tier}",
+        )
+        closed += 1
+    return closed
+
+
+# --- the plan's workflow --------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_submit(*, by: User, plan: Plan) -> Plan:
+    """A county submits its plan to the city plan it answers; the city's administrators hear."""
+    rules.check(rules.SUBMIT, plan)
+    audited_update(plan, {"status": Plan.Status.SUBMITTED, "version": plan.version + 1}, tracked=["status"], region_code=_region(plan), by=by)
+    assert plan.answers is not None
+    notify(
+        scope.holders(Role.CITY_ADMIN, region=plan.answers.region), kind="plan_submitted",
+        message=f"{plan.region.name}提交了{plan.title}，请审核", url=reverse("plans:detail", args=[plan.pk]),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, by: User, plan: Plan, reason: str) -> Plan:
+    rules.check(rules.RETURN, plan)
+    reason = reason.strip()
+    if not reason:
+        raise PlanError("退回须填写理由")
+    if len(reason) > NOTE_LIMIT:
+        raise PlanError(f"理由最多 {NOTE_LIMIT} 字，现在 {len(reason)} 字，未保存")
+    audited_update(
+        plan, {"status": Plan.Status.RETURNED, "note": reason, "version": plan.version + 1},
+        tracked=["status", "note"], region_code=_region(plan), by=by,
+    )
+    notify(
+        scope.holders(Role.COUNTY_ADMIN, region=plan.region), kind="plan_returned",
+        message=f"{plan.title}被退回修改：{reason[:60]}", url=reverse("plans:detail", args=[plan.pk]),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, by: User, plan: Plan) -> Plan:
+    """Publish a city's plan, or accept (and publish) a county's plan that answers it."""
+    rules.check(rules.PUBLISH, plan)
+    audited_update(plan, {"status": Plan.Status.PUBLISHED, "version": plan.version + 1}, tracked=["status"], region_code=_region(plan), by=by)
+    if plan.answers_id is not None:
+        notify(
+            scope.holders(Role.COUNTY_ADMIN, region=plan.region), kind="plan_accepted",
+            message=f"{plan.title}已被采纳并发布", url=reverse("plans:detail", args=[plan.pk]),
+        )
+    return plan
+
+
+# --- progress reports -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_submit(
+    *, by: User, target: Target, as_of: dt.date, value: Decimal | None = None, achieved: bool = False,
+    note: str = "", evidence: str = "",
+) -> ProgressReport:
+    rules.check_report(target.plan)
+    if target.measure != Target.Measure.REPORTED:
+        raise PlanError("这个目标的进度由平台计算，不需要填报")
+    if value is None and not achieved:
+        raise PlanError("请填写进度值，或勾选里程碑已完成")
+    if len(note) > NOTE_LIMIT:
+        raise PlanError(f"进展说明最多 {NOTE_LIMIT} 字，现在 {len(note)} 字，未保存")
+    report = ProgressReport(
+        target=target, as_of=as_of, value=value, achieved=achieved, note=note.strip(), evidence=evidence.strip(),
+        reported_by=by,
+    )
+    report.full_clean()
+    report.save()
+    audit_log("create", report, after=snapshot(report), region_code=target.region.code, by=by)
+    return report
+
+
+@transaction.atomic
+def report_decide(*, by: User, report: ProgressReport, accept: bool, reason: str = "") -> ProgressReport:
+    """The plan's owner accepts a report (it becomes the KPI's value) or returns it with a reason."""
+    rules.check_report_decision(report)
+    if not accept and not reason.strip():
+        raise PlanError("退回须填写理由")
+    status = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.RETURNED
+    audited_update(
+        report, {"status": status, "reason": reason.strip(), "decided_by": by},
+        tracked=["status", "reason"], region_code=report.target.region.code, by=by,
+    )
+    notify(
+        [report.reported_by], kind="report_decided",
+        message=f"{report.target.text}的进度填报{'已采纳' if accept else '被退回：' + reason.strip()[:60]}",
+        url=reverse("plans:detail", args=[report.target.plan_id]),
+    )
+    return report
