@@ -105,8 +105,56 @@ def _chuzhou(city: Region, by: User, rng: random.Random, today: dt.date) -> Plan
                 stated_rate=stated.get(category, {}).get((r.region, r.year)),
             )
     _tasks(plan, by, rows, named, counties, rng)
+    _yearly_goals(plan, by, city, counties, rng)
     ps.plan_publish(by=by, plan=plan)
     return _summary(plan)
+
+
+# The plan's other yearly goals (三、建设目标): named 示范校 and 样板校 in 2019, 16 more 样板校 in
+# 2020, 3 示范县 in 2021. The named schools are the seed's; the county and stage are ours.
+NAMED_2019 = [
+    ("省级智慧学校示范校", "琅琊区", "滁州市第二中学", ("完全中学", "高中", "初中")),
+    ("省级智慧学校示范校", "凤阳县", "凤阳县小岗学校", ("九年一贯制", "小学")),
+    ("市级智慧学校样板校", "琅琊区", "滁州市第二实验小学", ("小学",)),
+    ("市级智慧学校样板校", "全椒县", "全椒县第四中学", ("初中", "完全中学")),
+]
+
+
+def _yearly_goals(plan: Plan, by: User, city: Region, counties: dict[str, Region], rng: random.Random) -> None:
+    taken = set(ConstructionTask.objects.filter(plan=plan).values_list("school_id", flat=True))
+    for category, count, year in (("省级智慧学校示范校", 2, 2019), ("市级智慧学校样板校", 2, 2019), ("市级智慧学校样板校", 16, 2020)):
+        ps.target_add(
+            by=by, plan=plan, region=city, project="示范校与样板校", text=f"{year}年建成{category} {count} 所",
+            kind=Target.Kind.COUNT, measure=Target.Measure.TASKS, category=category, year=year,
+            due=dt.date(year, 12, 31), cumulative=False, value=Decimal(count), unit="所",
+        )
+    for category, county, name, stages in NAMED_2019:
+        school = (
+            School.objects.filter(county=counties[county], stage__in=stages).exclude(pk__in=taken).order_by("code").first()
+        )
+        if school is None:
+            continue
+        taken.add(school.pk)
+        School.objects.filter(pk=school.pk).update(name=name)  # demo data: the seed's name
+        school.name = name
+        ps.task_add(
+            by=by, plan=plan, school=school, category=category, year=2019, status=ConstructionTask.Status.ACCEPTED,
+            built_on=dt.date(2019, 11, 20), accepted_on=dt.date(2019, 12, 20), evidence="验收报告（演示）",
+        )
+    others = list(
+        School.objects.filter(county__parent=city, location=School.Location.URBAN)
+        .exclude(stage=School.Stage.TEACHING_POINT).exclude(pk__in=taken).order_by("code")[:60]
+    )
+    for school in rng.sample(others, min(15, len(others))):  # one short of the 16: the plan says so
+        ps.task_add(
+            by=by, plan=plan, school=school, category="市级智慧学校样板校", year=2020,
+            status=ConstructionTask.Status.ACCEPTED, built_on=dt.date(2020, 10, 15), accepted_on=dt.date(2020, 12, 10),
+            evidence="验收报告（演示）",
+        )
+    ps.target_add(
+        by=by, plan=plan, region=city, project="示范县", text="2021年建设智慧学校示范县 3 个", kind=Target.Kind.KPI,
+        measure=Target.Measure.REPORTED, year=2021, due=dt.date(2021, 12, 31), value=Decimal(3), unit="个",
+    )
 
 
 def _tasks(

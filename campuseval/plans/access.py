@@ -15,7 +15,7 @@ from campuseval.accounts import scope
 from campuseval.accounts.models import Role
 from campuseval.accounts.scope import AnyUser
 
-from .models import Plan
+from .models import ConstructionTask, Plan, ProgressReport, Target
 
 
 def plans_for(user: AnyUser) -> QuerySet[Plan]:
@@ -50,3 +50,41 @@ def plan_run_by(user: AnyUser, pk: int) -> Plan:
 
 def runs(user: AnyUser, plan: Plan) -> bool:
     return plans_run_by(user).filter(pk=plan.pk).exists()
+
+
+# --- what hangs on a plan -------------------------------------------------------------------
+
+
+def target_for_viewer(user: AnyUser, pk: int) -> Target:
+    return scope.get_in_scope(Target.objects.filter(plan__in=plans_for(user)).select_related("plan", "region"), pk=pk)
+
+
+def targets_reported_by(user: AnyUser) -> QuerySet[Target]:
+    """The reported KPIs a user may report on: those of the published plans the user runs
+    (departments' users join here with their own KPIs)."""
+    return Target.objects.filter(
+        plan__in=plans_run_by(user), plan__status=Plan.Status.PUBLISHED, measure=Target.Measure.REPORTED
+    ).select_related("plan", "region", "lead")
+
+
+def reportable_ids(user: AnyUser, plan: Plan) -> set[int]:
+    """The plan's KPIs the user may report on (the page shows 填报 beside them)."""
+    return set(targets_reported_by(user).filter(plan=plan).values_list("pk", flat=True))
+
+
+def target_reported_by(user: AnyUser, pk: int) -> Target:
+    return scope.get_in_scope(targets_reported_by(user), pk=pk)
+
+
+def report_for_owner(user: AnyUser, pk: int) -> ProgressReport:
+    """A progress report, for the administrators of the plan's owner (they accept or return it)."""
+    return scope.get_in_scope(
+        ProgressReport.objects.filter(target__plan__in=plans_run_by(user)).select_related("target__plan", "target__region"),
+        pk=pk,
+    )
+
+
+def task_run_by(user: AnyUser, pk: int) -> ConstructionTask:
+    return scope.get_in_scope(
+        ConstructionTask.objects.filter(plan__in=plans_run_by(user)).select_related("plan", "school__county"), pk=pk
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import outlook
-from .models import Target
+from . import outlook, rules
+from .models import Plan, ProgressReport, Target
 from .progress import TargetProgress
 
 LIGHTS = {
@@ -69,3 +69,33 @@ class TargetRow:
 
 def target_rows(progress: list[TargetProgress]) -> list[TargetRow]:
     return [TargetRow(p, target_rows(p.parts)) for p in progress]
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    action: str  # submit, return, publish: the URL's word
+    label: str
+    needs_reason: bool = False
+    confirm: str = ""
+
+
+def plan_actions(plan: Plan) -> list[PlanAction]:
+    """The workflow buttons the rulebook allows now (for the plan's runners)."""
+    shown = []
+    if rules.allowed(rules.SUBMIT, plan):
+        shown.append(PlanAction("submit", "提交市级审核", confirm="提交后等待市级审核，审核期间不能修改。确认提交？"))
+    if rules.allowed(rules.RETURN, plan):
+        shown.append(PlanAction("return", "退回修改", needs_reason=True))
+    if rules.allowed(rules.PUBLISH, plan):
+        label = "采纳并发布" if plan.answers_id else "发布规划"
+        shown.append(PlanAction("publish", label, confirm="发布后目标不能再修改。确认发布？"))
+    return shown
+
+
+def pending_reports(plan: Plan) -> list[ProgressReport]:
+    """Progress reports waiting for the plan's owner to accept or return."""
+    return list(
+        ProgressReport.objects.filter(target__plan=plan, status__in=rules.DECIDABLE_REPORTS)
+        .select_related("target", "reported_by")
+        .order_by("target__order", "as_of")
+    )

@@ -16,7 +16,9 @@ from .progress import DONE_TASKS
 def categories(plan: Plan) -> list[str]:
     """The construction-task categories the plan decomposes per county and year."""
     found = (
-        plan.targets.filter(measure=Target.Measure.TASKS).exclude(category="").values_list("category", flat=True)
+        plan.targets.filter(measure=Target.Measure.TASKS, parent__isnull=False)
+        .exclude(category="")
+        .values_list("category", flat=True)
     )
     return list(dict.fromkeys(found))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_actions
 
 app_name = "plans"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/tasks/<str:category>/", views.task_table, name="task_table"),
     path("<int:pk>/tasks/<str:category>/xlsx/", views.task_table_file, name="task_table_file"),
+    path("<int:pk>/do/<str:action>/", views_actions.plan_action, name="plan_action"),
+    path("targets/<int:pk>/report/", views_actions.report_new, name="report_new"),
+    path("reports/<int:pk>/decide/", views_actions.report_decide, name="report_decide"),
+    path("tasks/<int:pk>/", views_actions.task_edit, name="task_edit"),
 ]

@@ -13,7 +13,9 @@ from campuseval.accounts.gates import gate_required
 from campuseval.exporting import XLSX, attachment
 
 from . import access, tables
-from .presenters import target_rows
+from .forms import AsOfForm
+from .models import ConstructionTask
+from .presenters import pending_reports, plan_actions, target_rows
 from .progress import plan_progress
 
 plans_readers = gate_required("plans")
@@ -30,13 +32,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.plan_for_viewer(request.user, pk)
+    dated = AsOfForm(request.GET or None)
+    as_of = dated.cleaned_data.get("as_of") if dated.is_valid() else None
+    runs_it = access.runs(request.user, plan)
     context = {
         "plan": plan,
-        "rows": target_rows(plan_progress(plan)),
+        "dated": dated,
+        "as_of": as_of,
+        "rows": target_rows(plan_progress(plan, as_of)),
         "categories": tables.categories(plan),
-        "runs_it": access.runs(request.user, plan),
+        "runs_it": runs_it,
+        "actions": plan_actions(plan) if runs_it else [],
+        "reportable": access.reportable_ids(request.user, plan),
+        "pending": pending_reports(plan) if runs_it else [],
     }
-    return render(request, "plans/detail.html", context)
+    return render(request, "plans/detail.html", context, status=400 if dated.errors else 200)
 
 
 @plans_readers
@@ -46,7 +56,11 @@ def task_table(request: HttpRequest, pk: int, category: str) -> HttpResponse:
     planned, done = tables.task_tables(plan, category)
     return render(
         request, "plans/task_table.html",
-        {"plan": plan, "category": category, "planned": planned, "done": done, "schools": tables.named_schools(plan, category)},
+        {
+            "plan": plan, "category": category, "planned": planned, "done": done,
+            "schools": tables.named_schools(plan, category), "runs_it": access.runs(request.user, plan),
+            "statuses": ConstructionTask.Status.choices,
+        },
     )
 
 

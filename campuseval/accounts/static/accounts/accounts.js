@@ -1,19 +1,14 @@
 // Account pages: confirm before a destructive form is sent, and show only the place field
-// (region or school) that the chosen role is held in. Loaded as a file: the CSP forbids inline JS.
+// (region, school or department) that the chosen role is held in. Loaded as a file: the CSP forbids inline JS.
 (function () {
   "use strict";
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
+  // Forms marked data-confirm ask before they are sent: js/confirm.js (every page).
 
   function showPlace(select) {
     var option = select.options[select.selectedIndex];
     var place = option ? option.getAttribute("data-place") : "none";
-    var wanted = place === "school" ? "school" : place === "none" ? "" : "region";
+    var wanted = place === "school" || place === "department" ? place : place === "none" ? "" : "region";
     select.form.querySelectorAll("[data-place-field]").forEach(function (box) {
       box.hidden = box.getAttribute("data-place-field") !== wanted;
     });

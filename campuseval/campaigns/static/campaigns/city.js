@@ -4,12 +4,7 @@
 (function () {
   "use strict";
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
+  // Forms marked data-confirm ask before they are sent: js/confirm.js (every page).
 
   function requireReason(form) {
     var tier = form.querySelector("select[name=tier]");

@@ -2,15 +2,7 @@
 (function () {
   "use strict";
 
-  // A button or form with data-confirm asks before it submits.
-  document.addEventListener("submit", function (event) {
-    var button = event.submitter;
-    var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-  }, true);
+  // A button or form with data-confirm asks before it submits: js/confirm.js (every page).
 
   // A form marked data-autosubmit (the county switch) goes as soon as its select changes.
   document.addEventListener("change", function (event) {

@@ -39,10 +39,5 @@
     }
   });
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
+  // Forms marked data-confirm ask before they are sent: js/confirm.js (every page).
 })();

@@ -6,13 +6,7 @@
 
   var small = window.matchMedia("(max-width: 991.98px)");
 
-  // Plain forms (submit, withdraw, carry) ask before they are sent; htmx forms use hx-confirm.
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
+  // Plain forms marked data-confirm ask before they are sent: js/confirm.js (every page).
 
   function collapseOf(el) {
     return window.bootstrap ? window.bootstrap.Collapse.getOrCreateInstance(el, { toggle: false }) : null;
