@@ -81,6 +81,11 @@ class World:
     notifications: dict[str, Any] = field(default_factory=dict)  # per matrix role, and "out"
     sessions: dict[str, str] = field(default_factory=dict)  # role → session key, once logged in
     plans: dict[str, Any] = field(default_factory=dict)  # in: 滁州市's published plan; out: 合肥市's
+    # What hangs on each plan: a reported KPI, a progress report on it waiting for a decision,
+    # and a construction task (in: 琅琊区's teaching point; out: 瑶海区's school).
+    plan_targets: dict[str, Any] = field(default_factory=dict)
+    plan_reports: dict[str, Any] = field(default_factory=dict)
+    plan_tasks: dict[str, Any] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
         return None if role == "anonymous" else getattr(self.cast, role)
@@ -145,8 +150,9 @@ def _evidence(school: Any, application: Any, by: Any) -> tuple[Any, Any]:
     return item, link
 
 
-def _plan(region: Any, by: Any) -> Any:
-    """A published plan of the city with one construction-task target (its 任务分解表)."""
+def _plan(region: Any, by: Any, school: Any) -> tuple[Any, Any, Any, Any]:
+    """A published plan of the city with one construction-task target (its 任务分解表) and one
+    reported KPI; a progress report on the KPI waiting for a decision, and a school's task."""
     from decimal import Decimal
 
     from campuseval.plans import services as ps
@@ -157,7 +163,14 @@ def _plan(region: Any, by: Any) -> Any:
         by=by, plan=plan, text="教学点智慧课堂", kind=Target.Kind.COUNT, measure=Target.Measure.TASKS,
         category="教学点智慧课堂", year=2023, due=dt.date(2023, 12, 31), value=Decimal(1), unit="个",
     )
-    return ps.plan_publish(by=by, plan=plan)
+    kpi = ps.target_add(
+        by=by, plan=plan, project="师生信息素养提升工程", text="培养首席信息官", kind=Target.Kind.KPI,
+        measure=Target.Measure.REPORTED, year=2023, due=dt.date(2023, 12, 31), value=Decimal(100), unit="名",
+    )
+    plan = ps.plan_publish(by=by, plan=plan)
+    report = ps.report_submit(by=by, target=kpi, as_of=dt.date(2022, 6, 30), value=Decimal(10))
+    task = ps.task_add(by=by, plan=plan, school=school, category="教学点智慧课堂", year=2023)
+    return plan, kpi, report, task
 
 
 def build_world(cast: Cast, clock: Clock) -> World:
@@ -264,9 +277,13 @@ def build_world(cast: Cast, clock: Clock) -> World:
         roles=roles,
         jobs=jobs,
     )
-    world.plans = {place: _plan(region, by) for place, region, by in (
-        ("in", cast.city, cast.city_admin), ("out", cast.other_city, other_admin)
-    )}
+    for place, region, by, school in (
+        ("in", cast.city, cast.city_admin, cast.teaching_point_a),
+        ("out", cast.other_city, other_admin, cast.school_other),
+    ):
+        (
+            world.plans[place], world.plan_targets[place], world.plan_reports[place], world.plan_tasks[place]
+        ) = _plan(region, by, school)
     for role in (*ROLES[:-1], "out"):
         user = other_admin if role == "out" else getattr(cast, role)
         notify(

@@ -165,6 +165,7 @@ def _is_view_module(path: Path) -> bool:
     return (
         path.name == "views.py"
         or path.name.endswith("_views.py")
+        or path.name.startswith("views_")
         or "views" in rel.parts[:-1]
         or rel.as_posix() in {"api/views.py", "api/reads.py"}
     )

@@ -223,6 +223,18 @@ def plan(key: str = "pk", **extra: str) -> Build:
     return lambda w, place, role: {key: w.plans[place].pk, **extra}
 
 
+def plan_target(w: World, place: str, role: str) -> dict[str, Any]:
+    return {"pk": w.plan_targets[place].pk}
+
+
+def plan_report(w: World, place: str, role: str) -> dict[str, Any]:
+    return {"pk": w.plan_reports[place].pk}
+
+
+def plan_task(w: World, place: str, role: str) -> dict[str, Any]:
+    return {"pk": w.plan_tasks[place].pk}
+
+
 def rubric(w: World, place: str, role: str) -> dict[str, Any]:
     return {"code": w.campaign.rubric.code}
 
@@ -308,6 +320,8 @@ EDIT_OUT = "A H H H H D D D L"
 
 PLANS = "A A A D D D A D L"  # the bureaus' administrators and observers
 PLANS_OUT = "A H H D D D H D L"
+# Run (change) a plan of the city: its administrators; the county and the observer only read it.
+PLAN_RUN = "A A H D D D H D L"
 
 # fmt: off
 MATRIX: list[Route] = [
@@ -398,6 +412,14 @@ MATRIX: list[Route] = [
     R("api:expert_submit", "POST", assignment(), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     R("api:results", "GET", results("pk"), published=LOGGED_IN, unpublished=NOBODY),
     R("api:todo", "GET", none, _=LOGGED_IN),
+    R("api:plan_list", "GET", none, _=PLANS),
+    R("api:plan_detail", "GET", plan(), in_=PLANS, out=PLANS_OUT),
+    R("api:plan_submit", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:plan_return", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:plan_publish", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:report_submit", "POST", plan_target, in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:task_update", "PATCH", plan_task, in_=PLAN_RUN, out=PLANS_OUT),
     R("api:rubric-list", "GET", none, _=LOGGED_IN),
     R("api:rubric-detail", "GET", rubric, _=LOGGED_IN),
     R("api:school-list", "GET", none, _=LOGGED_IN),
@@ -426,8 +448,8 @@ MATRIX: list[Route] = [
     R("imports:job", "GET", job, in_=UPLOADER, out=NOBODY),
     R("imports:job_progress", "GET", job, in_=UPLOADER, out=NOBODY),
     R("imports:job_errors", "GET", job, in_=UPLOADER, out=NOBODY),
-    R("imports:upload", "GET POST", import_kind, schools=ADMINS, accounts=PLATFORM),
-    R("imports:template", "GET", import_kind, schools=ADMINS, accounts=PLATFORM),
+    R("imports:upload", "GET POST", import_kind, schools=ADMINS, accounts=PLATFORM, plan_tasks=ADMINS, plan_kpis=ADMINS),
+    R("imports:template", "GET", import_kind, schools=ADMINS, accounts=PLATFORM, plan_schools=ADMINS),
     # --- notifications (one's own only) --------------------------------------------------------
     R("notifications:inbox", "GET", none, _=LOGGED_IN),
     R("notifications:mark_all_read", "POST", none, _=LOGGED_IN),
@@ -440,6 +462,15 @@ MATRIX: list[Route] = [
     R("plans:detail", "GET", plan(), in_=PLANS, out=PLANS_OUT),
     R("plans:task_table", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),
     R("plans:task_table_file", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),
+    R("plans:task_book", "GET", plan(), in_=PLANS, out=PLANS_OUT),
+    R("plans:task_book_xlsx", "GET", plan(), in_=PLANS, out=PLANS_OUT),
+    R("plans:task_book_docx", "GET", plan(), in_=PLANS, out=PLANS_OUT),
+    # The plan's workflow, reports and tasks: the plan's runners (a published plan: refused by
+    # the rulebook, which counts as allow); a target, report or task through its plan's door.
+    R("plans:plan_action", "POST", plan(action="publish"), in_=PLAN_RUN, out=PLANS_OUT),
+    R("plans:report_new", "GET POST", plan_target, in_=PLAN_RUN, out=PLANS_OUT),
+    R("plans:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
+    R("plans:task_edit", "POST", plan_task, in_=PLAN_RUN, out=PLANS_OUT),
     # --- regions and schools ----------------------------------------------------------------
     R("regions:region_list", "GET", none, _=LOGGED_IN),
     R("regions:region_create", "GET POST", none, _=PLATFORM),

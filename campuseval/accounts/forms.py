@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
-from campuseval.regions.models import Region, School
+from campuseval.regions.models import Department, Region, School
 
 from .models import ROLE_PLACE, Role, User
 
@@ -140,6 +140,11 @@ class UserEditForm(forms.Form):
         return data
 
 
+class DepartmentChoiceField(forms.ModelChoiceField[Department]):
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.region.name} · {obj.name}"
+
+
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     region = RegionChoiceField(
@@ -155,6 +160,13 @@ class RoleGrantForm(forms.Form):
         max_length=10,
         help_text="学校用户：填写其学校的 10 位学校标识码。",
     )
+    department = DepartmentChoiceField(
+        label="处室",
+        queryset=Department.objects.select_related("region"),
+        required=False,
+        empty_label="（请选择）",
+        help_text="处室用户：所在教育局的处室，报送其牵头的指标进度。",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -165,7 +177,11 @@ class RoleGrantForm(forms.Form):
         # Only the place this role is held in counts: the other field may hold a stale value
         # from before the role was changed in the form.
         data["school"] = None
-        if place == "school":
+        if place != "department":
+            data["department"] = None
+        if place == "department":
+            data["region"] = None
+        elif place == "school":
             data["region"] = None
             code = (data.get("school_code") or "").strip()
             if code:

@@ -58,8 +58,8 @@ GATES: dict[str, Gate] = {
     ),
     "expert": Gate(frozenset({Role.EXPERT}), "“我的评审”和专家评分仅限评估专家使用。"),
     "plans": Gate(
-        frozenset({Role.PLATFORM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.OBSERVER}),
-        "规划与目标仅供教育局（市、县）的管理员和观察员使用。",
+        frozenset({Role.PLATFORM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.OBSERVER, Role.DEPARTMENT_USER}),
+        "规划与目标仅供教育局（市、县）的管理员、处室用户和观察员使用。",
     ),
     "platform": Gate(
         frozenset({Role.PLATFORM_ADMIN}),

@@ -124,6 +124,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 role=data["role"],
                 region_id=data["region"].pk if data["region"] else None,
                 school_id=data["school"].pk if data["school"] else None,
+                department_id=data["department"].pk if data.get("department") else None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"school": "school_code"})

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from campuseval.regions.models import Region, School
+from campuseval.regions.models import Department, Region, School
 
 
 class User(AbstractUser):
@@ -45,6 +45,7 @@ class Role(models.TextChoices):
     SCHOOL_USER = "school_user", "学校用户"
     EXPERT = "expert", "评估专家"
     OBSERVER = "observer", "观察员"
+    DEPARTMENT_USER = "department_user", "处室用户"
 
 
 # Where each role is held: the level of its region, or a school.
@@ -55,6 +56,7 @@ ROLE_PLACE = {
     Role.SCHOOL_USER: "school",
     Role.EXPERT: Region.Level.CITY,
     Role.OBSERVER: "region",
+    Role.DEPARTMENT_USER: "department",  # a unit of a bureau (处室), which leads or co-owns KPIs
 }
 
 
@@ -66,6 +68,9 @@ class RoleAssignment(models.Model):
     )
     school = models.ForeignKey(
         School, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="处室", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -85,8 +90,13 @@ class RoleAssignment(models.Model):
                 name="one_role_per_school",
             ),
             models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                condition=models.Q(department__isnull=False),
+                name="one_role_per_department",
+            ),
+            models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=models.Q(region__isnull=True, school__isnull=True),
+                condition=models.Q(region__isnull=True, school__isnull=True, department__isnull=True),
                 name="one_role_without_place",
             ),
         ]
@@ -98,12 +108,21 @@ class RoleAssignment(models.Model):
     def place_name(self) -> str:
         if self.school_id:
             return str(self.school)
+        if self.department_id:
+            assert self.department is not None
+            return f"{self.department.region.name}{self.department}"
         if self.region_id:
             return str(self.region)
         return "全平台"
 
     def clean(self) -> None:
         place = ROLE_PLACE[Role(self.role)]
+        if place == "department":
+            if not self.department_id or self.region_id or self.school_id:
+                raise ValidationError({"department": "处室用户须指定一个处室（且不指定区域或学校）"})
+            return
+        if self.department_id:
+            raise ValidationError({"department": f"{self.get_role_display()}不指定处室"})
         if place is None:
             if self.region_id or self.school_id:
                 raise ValidationError("平台管理员不限定区域或学校")

@@ -34,7 +34,7 @@ def _assignments(user: AnyUser) -> list[RoleAssignment]:
     cached: list[RoleAssignment] | None = getattr(user, "_role_cache", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user=user).select_related("region", "school__county")
+            RoleAssignment.objects.filter(user=user).select_related("region", "school__county", "department__region")
         )
         user._role_cache = cached  # type: ignore[attr-defined]
     return cached
@@ -67,14 +67,36 @@ def own_school_ids(user: AnyUser) -> list[int]:
     return [a.school_id for a in _assignments(user) if a.role == Role.SCHOOL_USER and a.school_id]
 
 
+def department_ids(user: AnyUser) -> list[int]:
+    """The departments (处室) whose department user this is."""
+    return [a.department_id for a in _assignments(user) if a.role == Role.DEPARTMENT_USER and a.department_id]
+
+
+def department_region_ids(user: AnyUser) -> set[int]:
+    """The bureaus (regions) of the user's departments."""
+    return {
+        a.department.region_id for a in _assignments(user) if a.role == Role.DEPARTMENT_USER and a.department is not None
+    }
+
+
+def departments_with_users(department_ids: Collection[int]) -> set[int]:
+    """Which of these departments have an active department user (the others' work falls back
+    to their bureau's administrators)."""
+    return set(
+        RoleAssignment.objects.filter(
+            role=Role.DEPARTMENT_USER, department_id__in=list(department_ids), user__is_active=True
+        ).values_list("department_id", flat=True)
+    )
+
+
 def city_ids(user: AnyUser) -> set[int]:
     """The cities a user works in, by any role."""
     ids: set[int] = set()
     for a in _assignments(user):
+        region = a.department.region if a.department is not None else a.region
         if a.school is not None:
             ids.add(a.school.county.parent_id)  # type: ignore[arg-type]
-        elif a.region is not None:
-            region = a.region
+        elif region is not None:
             if region.level == Region.Level.COUNTY:
                 ids.add(region.parent_id)  # type: ignore[arg-type]
             elif region.level == Region.Level.CITY:
@@ -122,7 +144,7 @@ def linked_to_school(user: User, school: School) -> bool:
 
 
 def holders(role: str, **place: Any) -> QuerySet[User]:
-    """The active users who hold ``role`` at a place: ``school=``, ``school__in=``, ``region=``
-    (the people to notify, the experts of a city)."""
+    """The active users who hold ``role`` at a place: ``school=``, ``school__in=``, ``region=``,
+    ``department=`` (the people to notify, the experts of a city)."""
     lookups = {f"roles__{name}": value for name, value in place.items()}
     return User.objects.filter(is_active=True, roles__role=role, **lookups).distinct()

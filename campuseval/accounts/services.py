@@ -47,6 +47,8 @@ def region_code_of(user: User) -> str:
 def _assignment_region_code(assignment: RoleAssignment) -> str:
     if assignment.region is not None:
         return assignment.region.code
+    if assignment.department is not None:
+        return assignment.department.region.code
     return assignment.school.county.code if assignment.school is not None else ""
 
 
@@ -143,11 +145,18 @@ def _log_role(action: str, assignment: RoleAssignment, **change: dict[str, objec
 
 @transaction.atomic
 def role_grant(
-    *, user: User, role: str, region_id: int | None = None, school_id: int | None = None
+    *,
+    user: User,
+    role: str,
+    region_id: int | None = None,
+    school_id: int | None = None,
+    department_id: int | None = None,
 ) -> RoleAssignment:
-    assignment = RoleAssignment(user=user, role=role, region_id=region_id, school_id=school_id)
+    assignment = RoleAssignment(
+        user=user, role=role, region_id=region_id, school_id=school_id, department_id=department_id
+    )
     # Checked before the constraints, whose own message ("…已存在") does not say which role.
-    place = {"region_id": region_id, "school_id": school_id}  # None matches NULL here
+    place = {"region_id": region_id, "school_id": school_id, "department_id": department_id}  # None matches NULL
     duplicate = RoleAssignment.objects.filter(user=user, role=role, **place)
     if duplicate.exists():
         raise ValidationError("该账号在这个区域或学校已经有这个角色")

@@ -468,11 +468,15 @@ class TodoItemOut(serializers.Serializer):
     kind = serializers.CharField(
         help_text="returned（被退回修改）、draft（草稿待提交）、apply（可以申报）、published（结果已公布）、"
         "county_queue（待县级审核）、county_list（推荐名单）、stage（当前阶段）、assign（待分配专家）、"
-        "decide（待认定）、publish（可以公布）、review（评审待提交）"
+        "decide（待认定）、publish（可以公布）、review（评审待提交）、plan_submit（规划待提交）、"
+        "plan_review（规划待审核）、report_due（进度待填报）、report_accept（填报待采纳）"
     )
     title = serializers.CharField(help_text="要做的事（中文）")
-    campaign = serializers.IntegerField(source="campaign_id")
-    campaign_name = serializers.CharField(source="campaign")
+    campaign = serializers.IntegerField(source="campaign_id", allow_null=True, help_text="年度创建；规划的事项为 null")
+    campaign_name = serializers.CharField(source="campaign", help_text="年度创建的名称；规划的事项为空")
+    plan = serializers.IntegerField(source="plan_id", allow_null=True, help_text="规划；年度创建的事项为 null")
+    plan_name = serializers.CharField(source="plan", help_text="规划的名称")
+    target = serializers.CharField(help_text="要填报进度的指标")
     place = serializers.CharField(help_text="学校或县（市、区）的名称；空为整个年度创建")
     count = serializers.IntegerField(allow_null=True, help_text="申报或评审的份数")
     limit = serializers.IntegerField(allow_null=True, help_text="推荐名额上限（推荐名单）")
@@ -646,3 +650,176 @@ class StageEndOut(serializers.Serializer):
     applications = serializers.IntegerField()
     not_applied = serializers.IntegerField()
     open_reviews = serializers.IntegerField(help_text="尚未提交、将不能再提交的专家评审数")
+
+
+# --- plans ----------------------------------------------------------------------------------
+# Plans, their targets with the progress computed by ``plans.progress`` (the rows the status
+# board shows: ``plans.presenters.TargetRow``), progress reports and construction tasks.
+
+
+def _plan_decimal(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+class PlanOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    region = RegionOut(help_text="制定单位（市或县）")
+    start_year = serializers.IntegerField()
+    end_year = serializers.IntegerField()
+    source = serializers.CharField(help_text="依据文件")
+    status = serializers.CharField(help_text="draft（草稿）、submitted（已提交）、returned（退回修改）、published（已发布）")
+    status_label = serializers.CharField(source="get_status_display")
+    answers = serializers.IntegerField(source="answers_id", allow_null=True, help_text="响应的上级规划")
+    note = serializers.CharField(help_text="说明；退回时为退回理由")
+    version = serializers.IntegerField()
+
+
+class ProjectionOut(serializers.Serializer):
+    """The value expected at the due date from the campaigns in progress (在途申报)."""
+
+    low = serializers.IntegerField()
+    mid = serializers.IntegerField()
+    high = serializers.IntegerField()
+
+
+class TargetPartOut(serializers.Serializer):
+    """One target (or a county's part of it) with its progress as of the day asked."""
+
+    id = serializers.IntegerField(source="target.pk")
+    project = serializers.CharField(source="target.project", help_text="所属工程或类别")
+    text = serializers.CharField(source="target.text")
+    kind = serializers.CharField(source="target.kind", help_text="coverage（覆盖率）、count（数量）、kpi（指标）")
+    measure = serializers.CharField(
+        source="target.measure", help_text="certified（认定结果）、tasks（建设任务）、reported（填报）"
+    )
+    region = RegionOut(source="target.region", help_text="统计区域")
+    year = serializers.IntegerField(source="target.year")
+    due = serializers.DateField(source="target.due")
+    value = _plan_decimal(source="target.value", allow_null=True, help_text="目标值；覆盖率为百分数")
+    unit = serializers.CharField(source="target.unit")
+    baseline = _plan_decimal(source="target.baseline")
+    milestone = serializers.CharField(source="target.milestone", help_text="不以数值计的目标")
+    goal = serializers.CharField(help_text="目标，如页面所示（目标值和单位，或里程碑）")
+    lead = serializers.CharField(source="target.lead.name", allow_null=True, help_text="牵头处室")
+    current = _plan_decimal(source="progress.current", allow_null=True, help_text="当前值；覆盖率为四舍五入的百分数")
+    current_text = serializers.CharField(source="current", help_text="当前值，如页面所示")
+    numerator = serializers.IntegerField(source="progress.numerator", allow_null=True, help_text="计入的学校数")
+    denominator = serializers.IntegerField(source="progress.denominator", allow_null=True, help_text="学校总数（覆盖率）")
+    reported_on = serializers.DateField(
+        source="progress.reported_on", allow_null=True, help_text="当前值所依据的已采纳填报的截至日期"
+    )
+    status = serializers.CharField(
+        source="progress.view.status", allow_null=True,
+        help_text="done（已完成）、on_track（正常）、behind（滞后）、warning（预警）、overdue（逾期）；尚无进度为 null",
+    )
+    status_label = serializers.CharField()
+    reason = serializers.CharField(help_text="状态的理由")
+    expected = _plan_decimal(source="progress.view.expected", allow_null=True, help_text="序时进度：今天应达到的值")
+    projection = ProjectionOut(
+        source="progress.view.projection", allow_null=True, help_text="按在途申报和上年通过率预测的到期值"
+    )
+    projected = _plan_decimal(source="progress.view.projected", allow_null=True, help_text="按目前增速到期约达到的值")
+    growth_ratio = _plan_decimal(
+        source="progress.view.growth_ratio", allow_null=True, help_text="已有增速 ÷ 所需增速（≥0.95 正常，<0.6 预警）"
+    )
+    gap = serializers.CharField(source="progress.gap", help_text="差距与办法，如“定远县还需 3 所学校在 8 月 31 日前被推荐并通过认定”")
+
+
+class TargetProgressOut(TargetPartOut):
+    co = serializers.SerializerMethodField(help_text="配合处室")
+    all_districts = serializers.BooleanField(source="target.all_districts", help_text="各区市分别落实")
+    parts = TargetPartOut(many=True, help_text="各县的分解目标及其进度")
+    parts_problem = serializers.CharField(source="progress.parts_problem", help_text="各县目标合计与全市目标不符时的提示")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_co(self, row: Any) -> list[str]:
+        return [d.name for d in row.target.co.all()]
+
+
+class PlanDetailOut(PlanOut):
+    as_of = serializers.DateField(help_text="进度截至日期")
+    targets = TargetProgressOut(many=True)
+
+
+class PlanReturnIn(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="退回理由（必填）")
+
+
+class ReportIn(serializers.Serializer):
+    as_of = serializers.DateField(help_text="截至日期，如 2026-06-30")
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None,
+        help_text="进度值（目标的单位）；里程碑可省略",
+    )
+    achieved = serializers.BooleanField(required=False, default=False, help_text="里程碑已完成")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, help_text="进展说明")
+    evidence = serializers.CharField(required=False, allow_blank=True, default="", max_length=300, help_text="佐证（文件名或链接）")
+
+
+class ReportDecideIn(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true 采纳（成为该指标的当前值），false 退回")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, help_text="退回理由（退回时必填）")
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    target = serializers.IntegerField(source="target_id")
+    plan = serializers.IntegerField(source="target.plan_id")
+    as_of = serializers.DateField()
+    value = _plan_decimal(allow_null=True)
+    achieved = serializers.BooleanField()
+    note = serializers.CharField()
+    evidence = serializers.CharField()
+    status = serializers.CharField(help_text="submitted（已提交）、accepted（已采纳）、returned（退回）")
+    status_label = serializers.CharField(source="get_status_display")
+    reason = serializers.CharField(help_text="退回理由")
+    reported_by = serializers.CharField(source="reported_by.username")
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class TaskUpdateIn(serializers.Serializer):
+    """A construction task moved on; fields left out keep their value. Built or accepted needs
+    the date it was built, accepted needs the date it was accepted (as on the page)."""
+
+    STATUSES = ("planned", "building", "built", "accepted")
+
+    status = serializers.CharField(
+        required=False, help_text="planned（计划）、building（在建）、built（建成）、accepted（验收通过）"
+    )
+    started_on = serializers.DateField(required=False, allow_null=True)
+    built_on = serializers.DateField(required=False, allow_null=True)
+    accepted_on = serializers.DateField(required=False, allow_null=True)
+    evidence = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate_status(self, value: str) -> str:
+        if value not in self.STATUSES:
+            raise serializers.ValidationError(f"没有“{value}”这个状态，可选：{'、'.join(self.STATUSES)}")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        task = self.context["task"]
+        merged = {name: attrs.get(name, getattr(task, name)) for name in ("status", "built_on", "accepted_on")}
+        errors: dict[str, list[str]] = {}
+        if merged["status"] in ("built", "accepted") and not merged["built_on"]:
+            errors["built_on"] = ["建成或验收通过的任务须填写建成日期"]
+        if merged["status"] == "accepted" and not merged["accepted_on"]:
+            errors["accepted_on"] = ["验收通过的任务须填写验收日期"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TaskOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    category = serializers.CharField()
+    school = SchoolRefOut()
+    year = serializers.IntegerField()
+    status = serializers.CharField(help_text="planned（计划）、building（在建）、built（建成）、accepted（验收通过）")
+    status_label = serializers.CharField(source="get_status_display")
+    started_on = serializers.DateField(allow_null=True)
+    built_on = serializers.DateField(allow_null=True)
+    accepted_on = serializers.DateField(allow_null=True)
+    evidence = serializers.CharField()

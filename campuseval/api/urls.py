@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import auth, city_views, reads, views
+from . import auth, city_views, plan_views, reads, views
 
 app_name = "api"
 
@@ -55,6 +55,15 @@ urlpatterns = [
     path("assignments/<int:pk>/submit/", city_views.ExpertSubmitApi.as_view(), name="expert_submit"),
     path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),
     path("todo/", reads.TodoApi.as_view(), name="todo"),
+    # Plans: reads with every target's progress, the plan's workflow, reports and tasks.
+    path("plans/", plan_views.PlanListApi.as_view(), name="plan_list"),
+    path("plans/<int:pk>/", plan_views.PlanDetailApi.as_view(), name="plan_detail"),
+    path("plans/<int:pk>/submit/", plan_views.PlanSubmitApi.as_view(), name="plan_submit"),
+    path("plans/<int:pk>/return/", plan_views.PlanReturnApi.as_view(), name="plan_return"),
+    path("plans/<int:pk>/publish/", plan_views.PlanPublishApi.as_view(), name="plan_publish"),
+    path("targets/<int:pk>/reports/", plan_views.ReportSubmitApi.as_view(), name="report_submit"),
+    path("reports/<int:pk>/decide/", plan_views.ReportDecideApi.as_view(), name="report_decide"),
+    path("tasks/<int:pk>/", plan_views.TaskUpdateApi.as_view(), name="task_update"),
     # The OpenAPI 3 schema and its documentation, served from our own static files.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -2,8 +2,9 @@
 
 Every object comes through the apps' doors (``campaigns.access``: outside the user's scope 404,
 a role that may never act 403 with the gate's message), as on the pages. Every write calls
-the one service of ``campuseval.campaigns.services``; its refusals become 400 (409 for an
-edit conflict, with the current value) carrying the service's Chinese message in ``detail``.
+the one service of ``campuseval.campaigns.services`` (plans: ``campuseval.plans.services``, see
+``plan_views``); its refusals become 400 (409 for an edit conflict, with the current value)
+carrying the service's Chinese message in ``detail``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from campuseval.audit.context import acting_as, actor_for
 from campuseval.campaigns import access
 from campuseval.campaigns import services as workflow
 from campuseval.campaigns.models import Application
+from campuseval.plans.rules import PlanError
 
 from . import serializers as s
 from .permissions import PERMISSIONS
@@ -64,6 +66,8 @@ class ApiView(APIView):
                 else "workflow"
             )
             return self._answer({"detail": str(exc), "code": code}, status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, PlanError):  # the plans' rulebook, as the campaigns' workflow
+            return self._answer({"detail": str(exc), "code": "workflow"}, status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, DjangoValidationError):
             data: dict[str, Any] = {"detail": "；".join(exc.messages), "code": "invalid"}
             if hasattr(exc, "error_dict"):

@@ -9,7 +9,7 @@ as the to-do page's (``campuseval.todo``), on the rulebook's status groups.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,17 @@ from campuseval.notifications.services import notify
 from . import rules
 from .models import Application, Campaign, ExpertAssignment, Stage, Status
 from .selectors import due
+
+# The daily reminders of apps above campaigns (the plans' 催办), registered from their
+# ``AppConfig.ready()`` so that one cron line runs them all: each takes ``--days`` and sends its
+# reminders, returning the line the command prints ("共发送 N 条…").
+DailyReminder = Callable[[int], str]
+DAILY: list[DailyReminder] = []
+
+
+def register_daily(reminder: DailyReminder) -> None:
+    if reminder not in DAILY:
+        DAILY.append(reminder)
 
 
 @dataclass

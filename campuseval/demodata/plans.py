@@ -23,7 +23,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from campuseval.accounts.models import User
+from campuseval.accounts.models import Role, RoleAssignment, User
 from campuseval.plans import services as ps
 from campuseval.plans.decomposition import (
     read_groups_csv,
@@ -57,11 +57,18 @@ def _read(name: str) -> bytes:
 def demo_plans_create(*, city: Region, by: User, seed: int, today: dt.date | None = None) -> list[PlanSummary]:
     today = today or timezone.localdate()
     rng = random.Random(f"{seed}|plans")
-    return [
+    built = [
         _chuzhou(city, by, rng, today),
         _coverage(city, by, today),
         _action_plan(city, by, rng, today),
     ]
+    _department_user(city, by.password)
+    coverage = Plan.objects.get(region=city, title=built[1].title)
+    county = Region.objects.filter(parent=city).order_by("code").first()
+    county_admin = User.objects.filter(roles__role=Role.COUNTY_ADMIN, roles__region=county).first()
+    if county is not None and county_admin is not None:
+        _county_plan(coverage, county, county_admin, today)
+    return built
 
 
 def _summary(plan: Plan) -> PlanSummary:
@@ -268,11 +275,44 @@ def _action_plan(city: Region, by: User, rng: random.Random, today: dt.date) -> 
                 unit="%" if percent else (kpi.get("unit") or ""), milestone=kpi.get("milestone") or "",
                 lead=lead, co=[departments[c] for c in kpi.get("co") or [] if c in departments],
                 all_districts=bool(kpi.get("all_districts")), order=order,
+                report_by=_quarter_end(today),
             )
             targets.append(target)
     ps.plan_publish(by=by, plan=plan)
     _reports(plan, targets, by, rng, today)
     return _summary(plan)
+
+
+DEPARTMENT_USER = "dept-zbxx"  # 装备信息中心's user in the demo
+
+
+def _department_user(city: Region, password_hash: str) -> User | None:
+    """装备信息中心 gets a 处室用户 who reports its KPIs."""
+    department = Department.objects.filter(region=city, name="装备信息中心").first()
+    if department is None:
+        return None
+    user = User.objects.create(
+        username=DEPARTMENT_USER, full_name="装备信息中心填报员", password=password_hash, must_change_password=False
+    )
+    RoleAssignment.objects.create(user=user, role=Role.DEPARTMENT_USER, department=department)
+    return user
+
+
+def _county_plan(city_plan: Plan, county: Region, by: User, today: dt.date) -> None:
+    """A county's plan answering the city's coverage plan, due a few days from now (Weifang's
+    附件2: every county's plan by a date)."""
+    ps.plan_create(
+        by=by, region=county, title=f"{county.name}智慧校园建设年度计划（{today.year}年）", start_year=today.year,
+        end_year=today.year, answers=city_plan, submit_by=today + dt.timedelta(days=5),
+        source=f"响应{city_plan.title}",
+    )
+
+
+def _quarter_end(today: dt.date) -> dt.date:
+    """The end of the current quarter: when the KPIs' next reports are due."""
+    month = (today.month - 1) // 3 * 3 + 3
+    ends = {3: 31, 6: 30, 9: 30, 12: 31}
+    return dt.date(today.year, month, ends[month])
 
 
 def _reports(plan: Plan, targets: list[Target], by: User, rng: random.Random, today: dt.date) -> None:

@@ -168,6 +168,91 @@ def percent(value: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def whole_percent(value: str) -> int:
+    """A rate as a bureau's table prints it: a whole percent, "66" or "66%" (or a cell in
+    Excel's percentage format)."""
+    number = _number(value.removesuffix("%").removesuffix("％").strip())
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        raise CellError("应为 0 到 100 之间的整数（百分数，不带 % 号也可以）")
+    return int(number)
+
+
+def amount(value: str) -> Decimal:
+    """A non-negative number of at most two decimals (a target value)."""
+    number = _number(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    if -number.as_tuple().exponent > 2:  # type: ignore[operator]
+        raise CellError("最多两位小数")
+    if number >= Decimal(10) ** 10:
+        raise CellError("数值过大")
+    return number.quantize(Decimal("0.01"))
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def date(value: str) -> dt.date:
+    """A date as typed (2024-06-30, 2024/6/30, 2024.6.30, 2024年6月30日) or an Excel date cell."""
+    text = re.sub(r"T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "", value)  # an Excel date cell reads as a datetime
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise CellError("应为日期，如 2024-06-30")
+    try:
+        day = dt.date(*(int(part) for part in match.groups()))
+    except ValueError as exc:
+        raise CellError("不是有效的日期") from exc
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise CellError(f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
+    return day
+
+
+def _show_date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+def date_column(key: str, header: str, **kwargs: Any) -> Column:
+    kwargs.setdefault("rule", "日期，如 2024-06-30（也可写 2024/6/30、2024年6月30日，或用 Excel 的日期格式）")
+    return Column(key, header, date, empty=None, show=_show_date, **kwargs)
+
+
+YES_NO = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False}
+
+
+def yes_no_column(key: str, header: str, **kwargs: Any) -> Column:
+    def parse(value: str) -> bool:
+        if value not in YES_NO:
+            raise CellError("应为“是”或“否”")
+        return YES_NO[value]
+
+    def show(value: Any) -> str:
+        return "是" if value else "否"
+
+    kwargs.setdefault("rule", "是 或 否；留空为 否")
+    return Column(key, header, parse, empty=False, show=show, choices=("是", "否"), **kwargs)
+
+
+NAME_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def name_list(max_length: int) -> Parser:
+    """Names separated by 、 (also ，,；;), each at most ``max_length`` characters; repeats dropped."""
+
+    def parse(value: str) -> tuple[str, ...]:
+        names = [n.strip() for n in NAME_SEPARATORS.split(value)]
+        names = [n for n in names if n]
+        for name in names:
+            if len(name) > max_length:
+                raise CellError(f"“{name[:20]}…”超过 {max_length} 个字")
+        return tuple(dict.fromkeys(names))
+
+    return parse
+
+
+def show_names(value: Any) -> str:
+    return "、".join(value) if value else ""
+
+
 def phone(value: str) -> str:
     value = re.sub(r"\s+", "", value)
     if len(value) > 30 or not PHONE_RE.match(value):

@@ -12,6 +12,9 @@ class ImportJob(models.Model):
         SCHOOLS = "schools", "学校"
         FACTS = "facts", "学校基础数据"
         ACCOUNTS = "accounts", "账号"
+        PLAN_TASKS = "plan_tasks", "建设任务分解表"
+        PLAN_SCHOOLS = "plan_schools", "建设任务明细表"
+        PLAN_KPIS = "plan_kpis", "行动计划指标"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

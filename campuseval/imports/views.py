@@ -1,7 +1,8 @@
 """Upload an .xlsx, follow the background job, read the result.
 
 Who may import what is the kind's rule (platform administrators: regions and accounts; city
-and county administrators: schools and facts); a role that may never import a kind gets 403.
+and county administrators: schools, facts and the plans they run); a role that may never import
+a kind gets 403.
 Rows outside the importer's scope are errors of those rows. A job is seen only by the person
 who uploaded it (404 for anyone else).
 """

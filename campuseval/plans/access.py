@@ -4,7 +4,9 @@ run. Outside scope is a 404 (``get_in_scope``), as everywhere.
 - platform administrators: every plan;
 - city and county administrators and observers: the plans of their region and below; a county
   administrator also sees the published plans of its city, which its own plan answers;
-- city and county administrators run (change) the plans of their region and below.
+- city and county administrators run (change) the plans of their region and below;
+- department users (处室用户) see the published plans of their bureau's region that have a
+  target their department leads or co-owns, and report on the reported KPIs it leads.
 """
 
 from __future__ import annotations
@@ -27,8 +29,20 @@ def plans_for(user: AnyUser) -> QuerySet[Plan]:
     regions = scope.places(user, scope.READ_ROLES)
     cities = [r.parent_id for r in scope.places(user, [Role.COUNTY_ADMIN])]
     return qs.filter(
-        scope.region_q("region__", regions) | Q(region_id__in=cities, status=Plan.Status.PUBLISHED)
+        scope.region_q("region__", regions)
+        | Q(region_id__in=cities, status=Plan.Status.PUBLISHED)
+        | _departments_plans_q(user)
     )
+
+
+def _departments_plans_q(user: AnyUser) -> Q:
+    """The published plans of a department user's bureau with a target the department leads or
+    co-owns (nothing for a user without a department)."""
+    departments = scope.department_ids(user)
+    if not departments:
+        return Q(pk__in=[])
+    theirs = Target.objects.filter(Q(lead_id__in=departments) | Q(co__in=departments)).values("plan_id")
+    return Q(region_id__in=scope.department_region_ids(user), status=Plan.Status.PUBLISHED, pk__in=theirs)
 
 
 def plans_run_by(user: AnyUser) -> QuerySet[Plan]:
@@ -60,10 +74,24 @@ def target_for_viewer(user: AnyUser, pk: int) -> Target:
 
 
 def targets_reported_by(user: AnyUser) -> QuerySet[Target]:
-    """The reported KPIs a user may report on: those of the published plans the user runs
-    (departments' users join here with their own KPIs)."""
+    """The reported KPIs a user may report on: those of the published plans the user runs, and
+    a department user's those its department leads (in its bureau's region)."""
+    led = led_targets(user)
     return Target.objects.filter(
-        plan__in=plans_run_by(user), plan__status=Plan.Status.PUBLISHED, measure=Target.Measure.REPORTED
+        Q(plan__in=plans_run_by(user)) | Q(pk__in=led.values("pk")),
+        plan__status=Plan.Status.PUBLISHED, measure=Target.Measure.REPORTED,
+    ).select_related("plan", "region", "lead")
+
+
+def led_targets(user: AnyUser) -> QuerySet[Target]:
+    """The reported KPIs of published plans that the user's departments lead (what a department
+    user must report; empty for everyone else)."""
+    departments = scope.department_ids(user)
+    if not departments:
+        return Target.objects.none()
+    return Target.objects.filter(
+        lead_id__in=departments, plan__region_id__in=scope.department_region_ids(user),
+        plan__status=Plan.Status.PUBLISHED, measure=Target.Measure.REPORTED,
     ).select_related("plan", "region", "lead")
 
 
@@ -82,6 +110,11 @@ def report_for_owner(user: AnyUser, pk: int) -> ProgressReport:
         ProgressReport.objects.filter(target__plan__in=plans_run_by(user)).select_related("target__plan", "target__region"),
         pk=pk,
     )
+
+
+def reports_for_owner(user: AnyUser) -> QuerySet[ProgressReport]:
+    """The progress reports of the plans the user runs (to accept or return)."""
+    return ProgressReport.objects.filter(target__plan__in=plans_run_by(user))
 
 
 def task_run_by(user: AnyUser, pk: int) -> ConstructionTask:

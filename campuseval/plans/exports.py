@@ -1,4 +1,5 @@
-"""The 任务分解表 as an .xlsx workbook, in the layout bureaus print (Chuzhou's 附件1/附件2):
+"""The plan's files. The 任务分解表 as an .xlsx workbook, in the layout bureaus print (Chuzhou's
+附件1/附件2):
 
 title row merged across; two header rows (县市区 and 合计数 merged down, each year merged over
 its 建设数 and 完成率); with groups, the group's name merged down its counties and 小计 row;
@@ -6,10 +7,19 @@ its 建设数 and 完成率); with groups, the group's name merged down its coun
 
 A year with nothing left to build prints ——, as the source does. A rate the bureau's table
 states differently from the computed one prints both, "67%（原表 66%）", highlighted, with a
-note under the table. No Django here; text cells pass the formula guard.
+note under the table.
+
+The 工作推进任务书 (Qingdao's): one row per target with its departments, deadline, latest
+progress and status, as .xlsx and .docx (see ``task_book_xlsx``).
+
+No Django here; text cells pass the formula guard.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -133,3 +143,108 @@ def task_table_xlsx(table: TaskTable, title: str) -> bytes:
         freeze=f"{get_column_letter(first)}{HEADER_ROWS + 1}",
     )
     return workbook_bytes(wb)
+
+
+# --- the 工作推进任务书 (Qingdao's task book) ---------------------------------------------------
+# One row per target of the plan: 重点工程, 指标, 目标, 牵头处室, 配合处室, 截止时间, 最新进展, 状态,
+# as the bureau hands it to its departments. A4 landscape, bordered, the header repeated on
+# every page; the rows come from ``plans.presenters.task_book_rows``.
+
+BOOK_HEADERS = ("序号", "重点工程", "指标", "目标", "牵头处室", "配合处室", "截止时间", "最新进展", "状态")
+BOOK_WIDTHS = (6, 16, 32, 14, 14, 18, 15, 40, 8)
+BOOK_CENTRED = frozenset({1, 4, 5, 7, 9})  # the columns centred; the others read left to right
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """One line of the task book, as printed."""
+
+    number: int
+    project: str
+    text: str
+    goal: str
+    lead: str
+    co: str
+    deadline: str
+    latest: str
+    status: str
+
+    def cells(self) -> tuple[CellValue, ...]:
+        return (
+            self.number, self.project, self.text, self.goal, self.lead, self.co, self.deadline, self.latest,
+            self.status,
+        )
+
+
+def task_book_xlsx(rows: Sequence[BookRow], title: str) -> bytes:
+    """One sheet: the title merged across, the header, one bordered row per target."""
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    ws: Worksheet = wb.create_sheet("工作推进任务书")
+    last = get_column_letter(len(BOOK_HEADERS))
+    _put(ws, 1, 1, title, TITLE_FONT)
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 32
+    for col, head in enumerate(BOOK_HEADERS, 1):
+        _put(ws, 2, col, head, BOLD)
+    for r, row in enumerate(rows, 3):
+        for col, value in enumerate(row.cells(), 1):
+            _put(ws, r, col, value)
+            if col not in BOOK_CENTRED:
+                ws.cell(r, col).alignment = LEFT
+    for col, width in enumerate(BOOK_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    print_as_official_sheet(ws, title_rows="2:2", area=f"A1:{last}{max(2, len(rows) + 2)}", freeze="A3")
+    return workbook_bytes(wb)
+
+
+def task_book_docx(rows: Sequence[BookRow], title: str) -> bytes:
+    """The same book as a Word document: A4 landscape, 宋体, a bordered table whose header
+    repeats on every page."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(10.5)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(16)
+    table = doc.add_table(rows=1, cols=len(BOOK_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, text in zip(header.cells, BOOK_HEADERS, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in rows:
+        for col, (cell, value) in enumerate(zip(table.add_row().cells, row.cells(), strict=True), 1):
+            cell.text = str(value)
+            if col in BOOK_CENTRED:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    widths = [Cm(w * 0.42) for w in BOOK_WIDTHS]
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = width
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()

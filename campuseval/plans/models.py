@@ -36,6 +36,9 @@ class Plan(models.Model):
         "self", verbose_name="响应的上级规划", null=True, blank=True, on_delete=models.PROTECT,
         related_name="answered_by",
     )
+    submit_by = models.DateField(
+        "提交截止", null=True, blank=True, help_text="响应上级规划的县级规划须在此日期前提交（如 5 月 15 日前）"
+    )
     campaigns = models.ManyToManyField(
         Campaign, verbose_name="计入的年度创建", blank=True, related_name="plans",
         help_text="这些年度创建公布的认定结果计入本规划；不选则计入本市所有年度创建",
@@ -117,6 +120,9 @@ class Target(models.Model):
     )
     co = models.ManyToManyField(Department, verbose_name="配合处室", blank=True, related_name="co_targets")
     all_districts = models.BooleanField("各区市分别落实", default=False)
+    report_by = models.DateField(
+        "填报截止", null=True, blank=True, help_text="填报类指标须在此日期前报送一次进度（牵头处室报送）"
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

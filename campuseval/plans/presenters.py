@@ -1,13 +1,16 @@
-"""Rows of the plan pages: each target's progress as the status board shows it."""
+"""Rows of the plan pages: each target's progress as the status board shows it, and the rows of
+the 工作推进任务书."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import outlook, rules
+from .exports import BookRow
 from .models import Plan, ProgressReport, Target
-from .progress import TargetProgress
+from .progress import TargetProgress, latest_accepted, plan_progress
 
 LIGHTS = {
     outlook.Status.DONE: "success",
@@ -99,3 +102,51 @@ def pending_reports(plan: Plan) -> list[ProgressReport]:
         .select_related("target", "reported_by")
         .order_by("target__order", "as_of")
     )
+
+
+# --- the 工作推进任务书 -------------------------------------------------------------------------
+
+DISTRICTS = "各区市"  # a target each district carries out (``all_districts``), named with the co-owners
+
+
+def _zh_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def latest_progress(row: TargetRow, today: dt.date) -> str:
+    """最新进展: a reported target's latest accepted report (value, date, note); a computed
+    one's value today, as the status board shows it."""
+    target = row.target
+    if target.measure != Target.Measure.REPORTED:
+        return f"截至 {today:%Y-%m-%d}：{row.current}（平台计算）"
+    report = latest_accepted(target, today)
+    if report is None:
+        return "尚无已采纳的进度填报"
+    unit = "%" if target.kind == Target.Kind.COVERAGE else target.unit
+    said = [shown(report.value, unit)] if report.value is not None else []
+    if report.achieved:
+        said.append("里程碑已完成")
+    text = f"截至 {report.as_of:%Y-%m-%d}：{'，'.join(said)}"
+    return f"{text}。{report.note}" if report.note else text
+
+
+def task_book_rows(plan: Plan, today: dt.date) -> list[BookRow]:
+    """The task book's rows: every target of the plan (county parts left out), in its order."""
+    rows = target_rows(plan_progress(plan, today))
+    book = []
+    for n, row in enumerate(rows, 1):
+        target = row.target
+        co = [d.name for d in target.co.all()] + ([DISTRICTS] if target.all_districts else [])
+        book.append(
+            BookRow(
+                number=n, project=target.project, text=target.text, goal=row.goal,
+                lead=target.lead.name if target.lead else "", co="、".join(co), deadline=_zh_day(target.due),
+                latest=latest_progress(row, today), status=row.status_label,
+            )
+        )
+    return book
+
+
+def has_kpi_targets(rows: list[TargetRow]) -> bool:
+    """Whether the status board lists a KPI (then the plan has a 工作推进任务书)."""
+    return any(row.target.kind == Target.Kind.KPI for row in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_actions
+from . import views, views_actions, views_book
 
 app_name = "plans"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("targets/<int:pk>/report/", views_actions.report_new, name="report_new"),
     path("reports/<int:pk>/decide/", views_actions.report_decide, name="report_decide"),
     path("tasks/<int:pk>/", views_actions.task_edit, name="task_edit"),
+    # The 工作推进任务书: the page and its two files.
+    path("<int:pk>/book/", views_book.task_book, name="task_book"),
+    path("<int:pk>/book/xlsx/", views_book.task_book_xlsx, name="task_book_xlsx"),
+    path("<int:pk>/book/docx/", views_book.task_book_docx, name="task_book_docx"),
 ]

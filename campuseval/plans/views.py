@@ -10,12 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from campuseval.accounts.gates import gate_required
+from campuseval.accounts.scope import is_admin
 from campuseval.exporting import XLSX, attachment
 
 from . import access, tables
 from .forms import AsOfForm
 from .models import ConstructionTask
-from .presenters import pending_reports, plan_actions, target_rows
+from .presenters import has_kpi_targets, pending_reports, plan_actions, target_rows
 from .progress import plan_progress
 
 plans_readers = gate_required("plans")
@@ -25,7 +26,7 @@ plans_readers = gate_required("plans")
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(access.plans_for(request.user))
-    return render(request, "plans/list.html", {"plans": plans})
+    return render(request, "plans/list.html", {"plans": plans, "may_import": is_admin(request.user)})
 
 
 @plans_readers
@@ -35,11 +36,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dated = AsOfForm(request.GET or None)
     as_of = dated.cleaned_data.get("as_of") if dated.is_valid() else None
     runs_it = access.runs(request.user, plan)
+    rows = target_rows(plan_progress(plan, as_of))
     context = {
         "plan": plan,
         "dated": dated,
         "as_of": as_of,
-        "rows": target_rows(plan_progress(plan, as_of)),
+        "rows": rows,
+        "has_kpis": has_kpi_targets(rows),
         "categories": tables.categories(plan),
         "runs_it": runs_it,
         "actions": plan_actions(plan) if runs_it else [],

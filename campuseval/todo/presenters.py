@@ -1,5 +1,6 @@
-"""Rows of the to-do page (and of ``GET /api/todo/``): what is due, for which campaign and school
-or county, until when and how much time is left, and the page where the work is done.
+"""Rows of the to-do page (and of ``GET /api/todo/``): what is due, for which campaign (or plan)
+and school, county or department, until when and how much time is left, and the page where the
+work is done.
 
 The deadline's words come from the one deadline presenter (``campaigns/presenters/deadlines.py``).
 """
@@ -19,8 +20,9 @@ from campuseval.campaigns import rules
 from campuseval.campaigns.models import Stage
 from campuseval.campaigns.presenters.deadlines import remaining_text
 from campuseval.campaigns.selectors.due import Due
+from campuseval.plans.due import PlanDue
 
-from .selectors import unread_of, work_of
+from .selectors import Item, unread_of, work_of
 
 INBOX_SHOWN = 5
 SOON = dt.timedelta(days=3)
@@ -31,9 +33,9 @@ class TodoRow:
     role: str
     kind: str
     title: str
-    campaign_id: int
+    campaign_id: int | None  # None for a plan's work
     campaign: str
-    place: str  # the school or county
+    place: str  # the school, county or department
     count: int | None
     limit: int | None
     note: str  # the county's note on a returned application
@@ -45,6 +47,9 @@ class TodoRow:
     remaining: str  # "还剩 3 天 4 小时", "已逾期", or ""
     overdue: bool
     soon: bool  # less than three days left
+    plan_id: int | None = None  # a plan's work: the plan
+    plan: str = ""
+    target: str = ""  # the KPI whose progress is to report
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,40 @@ def _title(item: Due) -> str:
     raise ValueError(f"unknown kind of work {item.kind}")
 
 
-def todo_row(item: Due, now: dt.datetime) -> TodoRow:
+def _plan_title(item: PlanDue) -> str:
+    if item.kind == "plan_submit":
+        return _("提交规划：报市级审核")
+    if item.kind == "plan_review":
+        return _("县级规划已提交，待审核（采纳或退回）")
+    if item.kind == "report_due":
+        return _("填报指标进度")
+    if item.kind == "report_accept":
+        return _("%(n)d 份进度填报待采纳或退回") % {"n": item.count or 0}
+    raise ValueError(f"unknown kind of work {item.kind}")
+
+
+def plan_row(item: PlanDue, now: dt.datetime) -> TodoRow:
+    """A plan's work: its deadline is a day, due until the end of it (local time)."""
+    at = None
+    text, remaining, overdue, soon = "", "", False, False
+    if item.deadline is not None:
+        at = timezone.make_aware(dt.datetime.combine(item.deadline + dt.timedelta(days=1), dt.time.min))
+        delta = at - now
+        overdue = delta.total_seconds() <= 0
+        soon = dt.timedelta(0) < delta < SOON
+        text = _("截止 %(at)s") % {"at": f"{item.deadline:%Y-%m-%d}"}
+        remaining = _("已逾期") if overdue else remaining_text(delta)
+    return TodoRow(
+        role=item.role, kind=item.kind, title=_plan_title(item), campaign_id=None, campaign="",
+        place=item.place, count=item.count, limit=None, note="", tier="", url=item.url, stage="",
+        deadline=at, deadline_text=text, remaining=remaining, overdue=overdue, soon=soon,
+        plan_id=item.plan.pk, plan=item.plan.title, target=item.target,
+    )
+
+
+def todo_row(item: Item, now: dt.datetime) -> TodoRow:
+    if isinstance(item, PlanDue):
+        return plan_row(item, now)
     at = item.deadline
     starts = item.kind == "stage" and item.stage == Stage.NOT_OPEN
     delta = at - now if at is not None else None
@@ -155,6 +193,7 @@ def _home(role: str) -> Link:
         Role.COUNTY_ADMIN: Link(_("县级初评"), reverse("campaigns:county_home")),
         Role.CITY_ADMIN: Link(_("年度创建"), reverse("campaigns:campaign_list")),
         Role.EXPERT: Link(_("我的评审"), reverse("campaigns:review_list")),
+        Role.DEPARTMENT_USER: Link(_("规划与目标"), reverse("plans:list")),
     }[Role(role)]
 
 

@@ -102,7 +102,9 @@ def test_the_2019_tasks_carry_the_names_of_the_seeds_list():
 def test_the_city_reads_the_demo_plans_with_statuses_gaps_and_the_disagreement(client):
     client.force_login(User.objects.get(username="city"))
     listing = client.get(reverse("plans:list")).content.decode()
-    assert listing.count('class="list-group-item list-group-item-action" href="/plans/') == 3
+    # The city's three plans and the county plan that answers the coverage plan (a draft, due soon).
+    assert listing.count('class="list-group-item list-group-item-action" href="/plans/') == 4
+    assert "琅琊区智慧校园建设年度计划" in listing
     table = client.get(reverse("plans:task_table", args=[chuzhou().pk, POINTS])).content.decode()
     assert "原表：66%" in table and "与规划原表所列不同" in table
     coverage = Plan.objects.get(title__startswith="滁州市智慧校园建设三年行动")

@@ -27,8 +27,9 @@ from campuseval.regions.models import Region, School
 
 from .base import Kind, Layout, Row, RowError, WriteResult
 
-# Platform administrators are created one by one, never from a file.
-ROLES = {r.label: r.value for r in Role if r != Role.PLATFORM_ADMIN}
+# Platform administrators are created one by one, never from a file; department users (held in a
+# 处室, not a region or school) are granted on the account page.
+ROLES = {r.label: r.value for r in Role if r not in (Role.PLATFORM_ADMIN, Role.DEPARTMENT_USER)}
 LEVEL_LABEL = {level.value: level.label for level in Region.Level}
 
 COLUMNS = (

@@ -24,6 +24,7 @@ from campuseval.demodata.generate import (
     expert_username,
     generate_demo,
 )
+from campuseval.demodata.plans import DEPARTMENT_USER
 from campuseval.demodata.services import (
     START_OVER,
     DemoRefused,
@@ -184,5 +185,7 @@ class Command(BaseCommand):
             + "、".join(f"{a.username} {names[a.home_county_code or '']}" for a in experts)
         )
         out("  观察员      observer（滁州市，只读）")
+        if not options.get("no_campaigns"):
+            out(f"  处室用户    {DEPARTMENT_USER}（滁州市 · 装备信息中心，填报其牵头的行动计划指标）")
         out("")
         out(f"登录：{options['url'].rstrip('/')}{reverse('accounts:login')}")
