@@ -468,6 +468,9 @@ MATRIX: list[Route] = [
     # The plan's workflow, reports and tasks: the plan's runners (a published plan: refused by
     # the rulebook, which counts as allow); a target, report or task through its plan's door.
     R("plans:plan_action", "POST", plan(action="publish"), in_=PLAN_RUN, out=PLANS_OUT),
+    # Making plans and targets: the city and county administrators (observers only read).
+    R("plans:plan_new", "GET POST", none, _=ADMINS),
+    R("plans:target_new", "GET POST", plan(), in_="A A H D D D D D L", out="A H H D D D D D L"),
     R("plans:report_new", "GET POST", plan_target, in_=PLAN_RUN, out=PLANS_OUT),
     R("plans:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
     R("plans:task_edit", "POST", plan_task, in_=PLAN_RUN, out=PLANS_OUT),

@@ -159,6 +159,12 @@ def _yearly_goals(plan: Plan, by: User, city: Region, counties: dict[str, Region
             evidence="验收报告（演示）",
         )
     ps.target_add(
+        by=by, plan=plan, region=city, project="联网攻坚", text="2019年所有中小学网络带宽提速至200M",
+        kind=Target.Kind.COVERAGE, measure=Target.Measure.FACTS, scope=Target.Scope.SCHOOLS, year=2019,
+        due=dt.date(2019, 12, 31), value=Decimal(100), unit="%", fact_expr="internet_bandwidth_mbps",
+        fact_min=Decimal(200),
+    )
+    ps.target_add(
         by=by, plan=plan, region=city, project="示范县", text="2021年建设智慧学校示范县 3 个", kind=Target.Kind.KPI,
         measure=Target.Measure.REPORTED, year=2021, due=dt.date(2021, 12, 31), value=Decimal(3), unit="个",
     )
@@ -266,7 +272,9 @@ def _action_plan(city: Region, by: User, rng: random.Random, today: dt.date) -> 
         for kpi in project["kpis"]:
             order += 1
             percent = kpi["kind"] == "percent"
-            measure = Target.Measure.REPORTED
+            # 万兆接入: the share of schools whose latest facts give 10,000 Mbit/s or more.
+            facts = kpi.get("computed") == "school_facts"
+            measure = Target.Measure.FACTS if facts else Target.Measure.REPORTED
             lead = departments.get(kpi["lead"]) if kpi.get("lead") else None
             target = ps.target_add(
                 by=by, plan=plan, project=project["name"], text=kpi["text"], kind=Target.Kind.KPI, measure=measure,
@@ -275,7 +283,9 @@ def _action_plan(city: Region, by: User, rng: random.Random, today: dt.date) -> 
                 unit="%" if percent else (kpi.get("unit") or ""), milestone=kpi.get("milestone") or "",
                 lead=lead, co=[departments[c] for c in kpi.get("co") or [] if c in departments],
                 all_districts=bool(kpi.get("all_districts")), order=order,
-                report_by=_quarter_end(today),
+                report_by=None if facts else _quarter_end(today),
+                fact_expr="internet_bandwidth_mbps" if facts else "", fact_min=Decimal(10000) if facts else None,
+                scope=Target.Scope.SCHOOLS if facts else Target.Scope.ALL,
             )
             targets.append(target)
     ps.plan_publish(by=by, plan=plan)
@@ -320,7 +330,7 @@ def _reports(plan: Plan, targets: list[Target], by: User, rng: random.Random, to
     start = dt.date(plan.start_year, 1, 1)
     elapsed = (today - start).days / (dt.date(plan.end_year, 12, 31) - start).days
     for n, target in enumerate(targets):
-        if n % 2:
+        if n % 2 or target.measure != Target.Measure.REPORTED:
             continue
         as_of = today - dt.timedelta(days=10 + n)
         if target.value is None:

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from campuseval.accounts import scope
 from campuseval.accounts.models import Role
 from campuseval.accounts.scope import AnyUser
+from campuseval.regions.models import Department, Region
 
 from .models import ConstructionTask, Plan, ProgressReport, Target
 
@@ -121,3 +122,23 @@ def task_run_by(user: AnyUser, pk: int) -> ConstructionTask:
     return scope.get_in_scope(
         ConstructionTask.objects.filter(plan__in=plans_run_by(user)).select_related("plan", "school__county"), pk=pk
     )
+
+
+# --- what a new plan or target may name -----------------------------------------------------
+
+
+def plan_regions(user: AnyUser) -> QuerySet[Region]:
+    """The bureaus (cities and counties) in whose name the user may make a plan."""
+    qs = Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).order_by("code")
+    if scope.is_platform_admin(user):
+        return qs
+    return qs.filter(scope.region_q("", scope.places(user, scope.WRITE_ROLES)))
+
+
+def answerable_plans(user: AnyUser) -> QuerySet[Plan]:
+    """Published city plans a county plan of the user may answer."""
+    return plans_for(user).filter(status=Plan.Status.PUBLISHED, region__level=Region.Level.CITY)
+
+
+def plan_departments(plan: Plan) -> QuerySet[Department]:
+    return Department.objects.filter(region=plan.region).order_by("name")

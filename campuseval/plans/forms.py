@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
-from .models import ConstructionTask
+from campuseval.regions.models import Department, Region
+
+from .models import ConstructionTask, Plan, Target
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
@@ -61,4 +64,102 @@ class TaskForm(forms.Form):
             self.add_error("built_on", "建成或验收通过的任务须填写建成日期")
         if status == ConstructionTask.Status.ACCEPTED and not data.get("accepted_on"):
             self.add_error("accepted_on", "验收通过的任务须填写验收日期")
+        return data
+
+
+class PlanForm(forms.Form):
+    """A new plan: the bureau (a region the user runs), years, source; a county plan may answer
+    a published city plan and be due by a date."""
+
+    region = forms.ModelChoiceField(
+        label="制定单位", queryset=Region.objects.none(), empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}), error_messages={"required": "请选择制定单位"},
+    )
+    title = forms.CharField(
+        label="名称", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写规划名称", "max_length": "名称最多 200 字"},
+    )
+    start_year = forms.IntegerField(
+        label="起始年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写起始年度", "invalid": "起始年度须为年份", "min_value": "年度不早于 2000", "max_value": "年度不晚于 2100"},
+    )
+    end_year = forms.IntegerField(
+        label="截止年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写截止年度", "invalid": "截止年度须为年份", "min_value": "年度不早于 2000", "max_value": "年度不晚于 2100"},
+    )
+    source = forms.CharField(
+        label="依据文件", required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text="文件名称和文号，如 某教育局《关于……的通知》（某教发〔2026〕1号）附件2",
+    )
+    answers = forms.ModelChoiceField(
+        label="响应的上级规划", required=False, queryset=Plan.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}), help_text="县级规划响应市级规划时选择；提交后由市级采纳或退回",
+    )
+    submit_by = _date("提交截止", required=False)
+
+    def __init__(self, data: Any = None, *, regions: QuerySet[Region], answerable: QuerySet[Plan]) -> None:
+        super().__init__(data)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["answers"].queryset = answerable  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answers, region = data.get("answers"), data.get("region")
+        if answers is not None and region is not None and region.parent_id != answers.region_id:
+            self.add_error("answers", "只能响应本市的规划")
+        if data.get("submit_by") and answers is None:
+            self.add_error("submit_by", "只有响应上级规划的县级规划有提交截止")
+        return data
+
+
+class TargetForm(forms.Form):
+    """A target of a plan: what, by when, and how its progress is measured."""
+
+    text = forms.CharField(
+        label="目标", max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写目标", "max_length": "目标最多 300 字"},
+    )
+    project = forms.CharField(label="所属工程或类别", required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    kind = forms.ChoiceField(label="类型", choices=Target.Kind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    measure = forms.ChoiceField(label="进度来源", choices=Target.Measure.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.IntegerField(
+        label="目标年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"required": "请填写目标年度", "invalid": "目标年度须为年份"},
+    )
+    due = _date("截止日期")
+    cumulative = forms.BooleanField(label="累计（自规划起始累计；不勾选为仅本年度）", required=False, initial=True)
+    value = forms.DecimalField(
+        label="目标值", required=False, min_value=0, max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+        error_messages={"invalid": "目标值须为数字", "min_value": "目标值不能为负数"},
+    )
+    unit = forms.CharField(label="单位", required=False, max_length=20, initial="所", widget=forms.TextInput(attrs={"class": "form-control"}))
+    milestone = forms.CharField(label="里程碑", required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
+    tier = forms.ChoiceField(label="等级（及以上）", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    scope = forms.ChoiceField(label="学校范围", choices=Target.Scope.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    category = forms.CharField(label="建设任务类别", required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    fact_expr = forms.CharField(
+        label="基础数据条件", required=False, max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text="进度来源为学校基础数据时填写：数据名或算式（与评估标准的核查相同），如 internet_bandwidth_mbps",
+    )
+    fact_min = forms.DecimalField(
+        label="条件下限", required=False, max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}), error_messages={"invalid": "条件下限须为数字"},
+    )
+    lead = forms.ModelChoiceField(
+        label="牵头处室", required=False, queryset=Department.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    report_by = _date("填报截止", required=False)
+
+    def __init__(self, data: Any = None, *, tiers: list[str], departments: QuerySet[Department]) -> None:
+        super().__init__(data, initial={"cumulative": True, "unit": "所"})
+        self.fields["tier"].choices = [("", "任一等级"), *[(t, t) for t in tiers]]  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = departments  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Target.Kind.COVERAGE or data.get("measure") == Target.Measure.FACTS:
+            data["unit"] = "%"
+        if data.get("report_by") and data.get("measure") != Target.Measure.REPORTED:
+            self.add_error("report_by", "只有填报类目标有填报截止")
         return data

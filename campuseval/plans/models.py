@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from campuseval.campaigns.models import Application, Campaign
+from campuseval.engine.facts import ExpressionError, expression_names
 from campuseval.regions.models import Department, Region, School
 
 
@@ -77,6 +78,7 @@ class Target(models.Model):
         CERTIFIED = "certified", "认定结果（已公布）"
         TASKS = "tasks", "建设任务（建成或验收通过）"
         REPORTED = "reported", "填报（已采纳的最新一次）"
+        FACTS = "facts", "学校基础数据（最近一年达到条件的学校占比）"
 
     class Scope(models.TextChoices):
         ALL = "all", "全部学校（含教学点）"
@@ -110,6 +112,11 @@ class Target(models.Model):
     school_stage = models.CharField("学段", max_length=10, blank=True)
     location = models.CharField("城乡类别", max_length=5, blank=True)
     category = models.CharField("建设任务类别", max_length=100, blank=True, help_text="如 教学点智慧课堂")
+    fact_expr = models.CharField(
+        "基础数据条件", max_length=200, blank=True,
+        help_text="以学校基础数据计的目标：与评估标准的核查相同的表达式，如 internet_bandwidth_mbps",
+    )
+    fact_min = models.DecimalField("条件下限", max_digits=12, decimal_places=2, null=True, blank=True, help_text="表达式的值不低于此数即为达到")
     group = models.CharField("分组", max_length=50, blank=True, help_text="任务分解表中县的分组，如 贫困地区、其他地区")
     stated_rate = models.PositiveSmallIntegerField(
         "文件所列完成率（%）", null=True, blank=True, help_text="导入的规划表自己写的累计完成率：与计算不符时照录并提示，不改正"
@@ -141,6 +148,18 @@ class Target(models.Model):
             raise ValidationError({"value": "覆盖率不能超过 100%"})
         if self.measure == self.Measure.TASKS and not self.category:
             raise ValidationError({"category": "以建设任务计的目标须写明任务类别"})
+        if self.measure == self.Measure.FACTS:
+            self._clean_facts()
+
+    def _clean_facts(self) -> None:
+        if not self.fact_expr or self.fact_min is None:
+            raise ValidationError({"fact_expr": "以学校基础数据计的目标须写明条件和下限"})
+        try:
+            expression_names(self.fact_expr)
+        except ExpressionError as exc:
+            raise ValidationError({"fact_expr": str(exc)}) from exc
+        if self.value is not None and self.value > 100:
+            raise ValidationError({"value": "达到条件的学校占比不能超过 100%"})
 
 
 class ConstructionTask(models.Model):

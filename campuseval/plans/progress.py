@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application, Campaign, Status
-from campuseval.regions.models import Region, School
+from campuseval.engine.facts import FACTS, evaluate, expression_names
+from campuseval.regions.models import Region, School, SchoolFacts
 
 from . import outlook
 from .models import ConstructionTask, Plan, ProgressReport, Target
@@ -77,6 +78,14 @@ def counted_campaigns(plan: Plan) -> QuerySet[Campaign]:
     return Campaign.objects.filter(city=city)
 
 
+def tier_choices(plan: Plan) -> list[str]:
+    """The tiers of the rubrics the plan's campaigns use, highest first, each once."""
+    names: dict[str, None] = {}
+    for campaign in counted_campaigns(plan).select_related("rubric").order_by("-year"):
+        names.update(dict.fromkeys(campaign.tier_names))
+    return list(names)
+
+
 def _reaches(tier: str, wanted: str, tiers: list[str]) -> bool:
     """Whether an awarded ``tier`` is ``wanted`` or above in the campaign's rubric (highest
     first); no ``wanted`` tier: any award counts."""
@@ -112,6 +121,29 @@ def done_tasks(target: Target, as_of: dt.date) -> int:
     ).filter(Q(built_on__lte=as_of) | Q(built_on__isnull=True, accepted_on__lte=as_of))
     tasks = tasks.filter(year__lte=target.year) if target.cumulative else tasks.filter(year=target.year)
     return tasks.count()
+
+
+def schools_meeting(target: Target, as_of: dt.date) -> tuple[int, int]:
+    """How many schools of the population meet the target's fact condition in their latest
+    facts up to ``as_of``'s year, of how many: a school without facts does not meet it."""
+    schools = population(target)
+    latest: dict[int, SchoolFacts] = {}
+    for facts in SchoolFacts.objects.filter(school__in=schools, year__lte=as_of.year).order_by("school_id", "year"):
+        latest[facts.school_id] = facts
+    names = expression_names(target.fact_expr)
+    meeting = 0
+    for facts in latest.values():
+        value = evaluate(target.fact_expr, {n: getattr(facts, n) for n in names if getattr(facts, n) is not None})
+        if value is not None and target.fact_min is not None and Decimal(str(value)) >= target.fact_min:
+            meeting += 1
+    return meeting, schools.count()
+
+
+def fact_condition(target: Target) -> str:
+    """The condition as an action: “互联网（教育城域网）接入带宽（Mbit/s）提高到 200 及以上”."""
+    label = FACTS.get(target.fact_expr.strip(), target.fact_expr)
+    limit = f"{target.fact_min.normalize():f}" if target.fact_min is not None else ""
+    return f"{label}提高到 {limit} 及以上"
 
 
 def latest_accepted(target: Target, as_of: dt.date) -> ProgressReport | None:
@@ -215,6 +247,10 @@ def _measure(target: Target, today: dt.date) -> TargetProgress:
         report = latest_accepted(target, today)
         value = report.value if report is not None else None
         return TargetProgress(target, value, reported_on=report.as_of if report else None)
+    if target.measure == Target.Measure.FACTS:
+        count, whole = schools_meeting(target, today)
+        share = outlook.percent_half_up(count, whole)
+        return TargetProgress(target, Decimal(share) if share is not None else None, count, whole)
     count = (
         len(certified_schools(target, today)) if target.measure == Target.Measure.CERTIFIED
         else done_tasks(target, today)
@@ -241,7 +277,7 @@ def _needed_schools(target: Target, progress: TargetProgress) -> int:
     population rounds (half up) to the target."""
     assert target.value is not None
     have = progress.numerator if progress.numerator is not None else int(progress.current or 0)
-    if target.kind != Target.Kind.COVERAGE:
+    if target.kind != Target.Kind.COVERAGE and target.measure != Target.Measure.FACTS:
         return max(0, math.ceil(target.value) - have)
     return max(0, outlook.count_for_share(target.value, progress.denominator or 0) - have)
 
@@ -255,6 +291,11 @@ def _gap(target: Target, progress: TargetProgress, today: dt.date) -> str:
         return outlook.gap_sentence(
             place=target.region.name, needed=_needed_schools(target, progress), unit="所", what=what,
             by=target.due if today <= target.due else None, today=today,
+        )
+    if target.measure == Target.Measure.FACTS:
+        return outlook.gap_sentence(
+            place=target.region.name, needed=_needed_schools(target, progress), unit="所",
+            what=f"学校将{fact_condition(target)}", by=target.due if today <= target.due else None, today=today,
         )
     if target.measure == Target.Measure.TASKS:
         return outlook.shortfall_sentence(

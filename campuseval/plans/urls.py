@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_actions, views_book
+from . import views, views_actions, views_book, views_edit
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("new/", views_edit.plan_new, name="plan_new"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/targets/new/", views_edit.target_new, name="target_new"),
     path("<int:pk>/tasks/<str:category>/", views.task_table, name="task_table"),
     path("<int:pk>/tasks/<str:category>/xlsx/", views.task_table_file, name="task_table_file"),
     path("<int:pk>/do/<str:action>/", views_actions.plan_action, name="plan_action"),

@@ -13,7 +13,7 @@ from campuseval.accounts.gates import gate_required
 from campuseval.accounts.scope import is_admin
 from campuseval.exporting import XLSX, attachment
 
-from . import access, tables
+from . import access, rules, tables
 from .forms import AsOfForm
 from .models import ConstructionTask
 from .presenters import has_kpi_targets, pending_reports, plan_actions, target_rows
@@ -46,6 +46,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": tables.categories(plan),
         "runs_it": runs_it,
         "actions": plan_actions(plan) if runs_it else [],
+        "may_add_targets": runs_it and rules.allowed(rules.EDIT, plan),
         "reportable": access.reportable_ids(request.user, plan),
         "pending": pending_reports(plan) if runs_it else [],
     }

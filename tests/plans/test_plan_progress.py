@@ -202,3 +202,31 @@ def test_plans_are_behind_the_door(client, cast, plan):
     client.force_login(cast.observer)
     assert client.get(url).status_code == 200
     assert plan_progress(plan, TODAY) == []
+
+
+def test_a_facts_target_counts_schools_whose_latest_facts_meet_the_condition(cast, plan, more_schools):
+    from campuseval.regions.models import SchoolFacts
+
+    for n, school in enumerate(more_schools[:10]):
+        SchoolFacts.objects.create(school=school, year=2021, internet_bandwidth_mbps=100)
+        SchoolFacts.objects.create(school=school, year=2022, internet_bandwidth_mbps=200 if n < 6 else 100)
+    target = ps.target_add(
+        by=cast.city_admin, plan=plan, text="所有中小学网络带宽提速至200M", kind=Target.Kind.COVERAGE,
+        measure=Target.Measure.FACTS, scope=Target.Scope.SCHOOLS, year=2022, due=dt.date(2022, 12, 31),
+        value=Decimal(100), unit="%", fact_expr="internet_bandwidth_mbps", fact_min=Decimal(200),
+    )
+    in_2021 = target_progress(target, dt.date(2021, 12, 31))
+    now = target_progress(target, TODAY)
+    assert (in_2021.numerator, in_2021.denominator) == (0, 22)
+    assert (now.numerator, now.denominator, now.current) == (6, 22, 27)
+    assert now.gap == "滁州市还需 16 所学校在 12 月 31 日前将互联网（教育城域网）接入带宽（Mbit/s）提高到 200 及以上"
+
+
+def test_a_facts_target_names_only_known_numeric_facts(cast, plan):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="未知的数值型学校数据"):
+        ps.target_add(
+            by=cast.city_admin, plan=plan, text="带宽", kind=Target.Kind.COVERAGE, measure=Target.Measure.FACTS,
+            year=2022, due=dt.date(2022, 12, 31), value=Decimal(100), unit="%", fact_expr="bandwidth", fact_min=Decimal(1),
+        )
