@@ -34,6 +34,7 @@ ROLES = (
     "school_user_b",
     "expert",
     "observer",
+    "department_user",
     "outsider",
     "anonymous",
 )
@@ -150,7 +151,7 @@ def _evidence(school: Any, application: Any, by: Any) -> tuple[Any, Any]:
     return item, link
 
 
-def _plan(region: Any, by: Any, school: Any) -> tuple[Any, Any, Any, Any]:
+def _plan(region: Any, by: Any, school: Any, lead: Any = None) -> tuple[Any, Any, Any, Any]:
     """A published plan of the city with one construction-task target (its 任务分解表) and one
     reported KPI; a progress report on the KPI waiting for a decision, and a school's task."""
     from decimal import Decimal
@@ -166,6 +167,7 @@ def _plan(region: Any, by: Any, school: Any) -> tuple[Any, Any, Any, Any]:
     kpi = ps.target_add(
         by=by, plan=plan, project="师生信息素养提升工程", text="培养首席信息官", kind=Target.Kind.KPI,
         measure=Target.Measure.REPORTED, year=2023, due=dt.date(2023, 12, 31), value=Decimal(100), unit="名",
+        lead=lead,
     )
     plan = ps.plan_publish(by=by, plan=plan)
     report = ps.report_submit(by=by, target=kpi, as_of=dt.date(2022, 6, 30), value=Decimal(10))
@@ -277,13 +279,18 @@ def build_world(cast: Cast, clock: Clock) -> World:
         roles=roles,
         jobs=jobs,
     )
-    for place, region, by, school in (
-        ("in", cast.city, cast.city_admin, cast.teaching_point_a),
-        ("out", cast.other_city, other_admin, cast.school_other),
+    # 滁州市's 装备信息中心 leads the KPI of 滁州市's plan; its 处室用户 is a column of the matrix.
+    from campuseval.regions.models import Department
+
+    department = Department.objects.create(region=cast.city, name="装备信息中心")
+    cast.department_user = _user("chushi_matrix", "department_user", department=department)  # type: ignore[attr-defined]
+    for place, region, by, school, lead in (
+        ("in", cast.city, cast.city_admin, cast.teaching_point_a, department),
+        ("out", cast.other_city, other_admin, cast.school_other, None),
     ):
         (
             world.plans[place], world.plan_targets[place], world.plan_reports[place], world.plan_tasks[place]
-        ) = _plan(region, by, school)
+        ) = _plan(region, by, school, lead)
     for role in (*ROLES[:-1], "out"):
         user = other_admin if role == "out" else getattr(cast, role)
         notify(

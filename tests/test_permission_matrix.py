@@ -260,7 +260,7 @@ class Route:
     build: Build
     # method → place → one letter per role, in the order of ROLES (spaces ignored):
     #   platform_admin, city_admin, county_admin_a, school_user_a, school_user_b, expert,
-    #   observer, outsider, anonymous
+    #   observer, department_user, outsider, anonymous
     checks: dict[str, dict[str, str]]
     # Known wrong answers: (method, role, place) → what is wrong; each runs as its own strict xfail.
     bugs: dict[tuple[str, str, str], str] = field(default_factory=dict)
@@ -284,44 +284,45 @@ def R(
     return Route(name, build, {method: places for method in methods.split()}, bugs or {})
 
 
-# Recurring rows, one letter per role (P C K a b E O X N: platform, city, county A, school A,
-# school B, expert, observer, outsider, anonymous).
-PUBLIC = "A A A A A A A A A"
-LOGGED_IN = "A A A A A A A A L"
-NOBODY = "H H H H H H H H L"  # someone else's: even the platform administrator's 404
-UPLOADER = "A H H H H H H H L"  # the platform administrator's own import, nobody else's
-PLATFORM = "A D D D D D D D L"
-ADMINS = "A A A D D D D D L"  # platform, city and county administrators
-CITY = "D A D D D D D D L"  # the city administrator's own campaign
-CITY_OUT = "D H D D D D D D L"
-SCHOOLS = "D D D A A D D D L"  # the school users, each for their own school
-SCHOOL_A = "D D D A H D D D L"  # an object of school A, acted on as a school
-SCHOOL_B = "D D D H A D D D L"
-SCHOOL_OUT = "D D D H H D D D L"
-COUNTY = "D D A D D D D D L"  # acted on as the county administrator of A
-COUNTY_OUT = "D D H D D D D D L"
-EXPERT = "D D D D D A D D L"  # acted on as the assigned expert
-EXPERT_OUT = "D D D D D H D D L"
+# Recurring rows, one letter per role (P C K a b E O U X N: platform, city, county A, school A,
+# school B, expert, observer, department user (处室用户), outsider, anonymous).
+PUBLIC = "A A A A A A A A A A"
+LOGGED_IN = "A A A A A A A A A L"
+NOBODY = "H H H H H H H H H L"  # someone else's: even the platform administrator's 404
+UPLOADER = "A H H H H H H H H L"  # the platform administrator's own import, nobody else's
+PLATFORM = "A D D D D D D D D L"
+ADMINS = "A A A D D D D D D L"  # platform, city and county administrators
+CITY = "D A D D D D D D D L"  # the city administrator's own campaign
+CITY_OUT = "D H D D D D D D D L"
+SCHOOLS = "D D D A A D D D D L"  # the school users, each for their own school
+SCHOOL_A = "D D D A H D D D D L"  # an object of school A, acted on as a school
+SCHOOL_B = "D D D H A D D D D L"
+SCHOOL_OUT = "D D D H H D D D D L"
+COUNTY = "D D A D D D D D D L"  # acted on as the county administrator of A
+COUNTY_OUT = "D D H D D D D D D L"
+EXPERT = "D D D D D A D D D L"  # acted on as the assigned expert
+EXPERT_OUT = "D D D D D H D D D L"
 # Reads of an application and what hangs on it (its evidence, its school).
-READ_A = "A A A A H A A H L"  # the expert reviews school A's application now
-READ_B = "A A H H A H A H L"
-READ_OUT = "A H H H H H H H L"
-CITY_WIDE = "A A A A A A A H L"  # everyone who works in the city (a campaign of the city)
-SCHOOL_READ_A = "A A A A H H A H L"  # school A itself: the expert reviews its application only
+READ_A = "A A A A H A A H H L"  # the expert reviews school A's application now
+READ_B = "A A H H A H A H H L"
+READ_OUT = "A H H H H H H H H L"
+CITY_WIDE = "A A A A A A A A H L"  # everyone who works in the city (a campaign of the city)
+SCHOOL_READ_A = "A A A A H H A H H L"  # school A itself: the expert reviews its application only
 # The county review, read by the administrators above the county.
-REVIEW_B = "A A H D D D D D L"
-REVIEW_OUT = "A H H D D D D D L"
-CITY_READ = "A A D D D D D D L"  # the counties side by side: the city and the platform
-CITY_READ_OUT = "A H D D D D D D L"
+REVIEW_B = "A A H D D D D D D L"
+REVIEW_OUT = "A H H D D D D D D L"
+CITY_READ = "A A D D D D D D D L"  # the counties side by side: the city and the platform
+CITY_READ_OUT = "A H D D D D D D D L"
 # Changing a school: its administrators, and its own user (the contact fields and facts).
-EDIT_A = "A A A A H D D D L"
-EDIT_B = "A A H H A D D D L"
-EDIT_OUT = "A H H H H D D D L"
+EDIT_A = "A A A A H D D D D L"
+EDIT_B = "A A H H A D D D D L"
+EDIT_OUT = "A H H H H D D D D L"
 
-PLANS = "A A A D D D A D L"  # the bureaus' administrators and observers
-PLANS_OUT = "A H H D D D H D L"
+PLANS = "A A A D D D A A D L"  # the bureaus' administrators and observers
+PLANS_OUT = "A H H D D D H H D L"
 # Run (change) a plan of the city: its administrators; the county and the observer only read it.
-PLAN_RUN = "A A H D D D H D L"
+PLAN_RUN = "A A H D D D H H D L"
+PLAN_REPORT = "A A H D D D H A D L"  # the KPI's lead department reports it
 
 # fmt: off
 MATRIX: list[Route] = [
@@ -333,7 +334,7 @@ MATRIX: list[Route] = [
     R("accounts:user_edit", "GET POST", account, in_=PLATFORM, out=PLATFORM),
     R("accounts:role_grant", "POST", account, in_=PLATFORM, out=PLATFORM),
     # cross: school A's user with a role that is not theirs.
-    R("accounts:role_revoke", "POST", account_role, in_=PLATFORM, cross="H D D D D D D D L", out=PLATFORM),
+    R("accounts:role_revoke", "POST", account_role, in_=PLATFORM, cross="H D D D D D D D D L", out=PLATFORM),
     R("accounts:password_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
     R("accounts:two_factor_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
     # --- campaigns: every user's, and the city administrator's ----------------------------
@@ -381,7 +382,7 @@ MATRIX: list[Route] = [
     R("campaigns:review_submit", "POST", assignment("assignment_id"), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     # --- public results -----------------------------------------------------------------------
     R("results:index", "GET", none, _=PUBLIC),
-    R("results:detail", "GET", results("campaign_id"), published=PUBLIC, unpublished="H H H H H H H H H"),
+    R("results:detail", "GET", results("campaign_id"), published=PUBLIC, unpublished="H H H H H H H H H H"),
     # --- the API (anonymous: 401) ------------------------------------------------------------
     R("api:application_list", "GET", none, _=LOGGED_IN),
     Route(
@@ -417,7 +418,7 @@ MATRIX: list[Route] = [
     R("api:plan_submit", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
     R("api:plan_return", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
     R("api:plan_publish", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
-    R("api:report_submit", "POST", plan_target, in_=PLAN_RUN, out=PLANS_OUT),
+    R("api:report_submit", "POST", plan_target, in_=PLAN_REPORT, out=PLANS_OUT),
     R("api:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
     R("api:task_update", "PATCH", plan_task, in_=PLAN_RUN, out=PLANS_OUT),
     R("api:rubric-list", "GET", none, _=LOGGED_IN),
@@ -429,7 +430,7 @@ MATRIX: list[Route] = [
     R("api:assignment-list", "GET", none, _=LOGGED_IN),
     # A plain read of the router: scoped by queryset alone, so a role without assignments gets
     # 404 (like an object out of scope), not 403 as on the expert's pages.
-    R("api:assignment-detail", "GET", assignment(), in_="H H H H H A H H L", sib=NOBODY, out=NOBODY),
+    R("api:assignment-detail", "GET", assignment(), in_="H H H H H A H H H L", sib=NOBODY, out=NOBODY),
     # --- audit ----------------------------------------------------------------------------------
     R("audit:list", "GET", none, _=ADMINS),
     R("audit:detail", "GET", audit_record, in_=ADMINS, sib=REVIEW_B, out=REVIEW_OUT),
@@ -470,8 +471,8 @@ MATRIX: list[Route] = [
     R("plans:plan_action", "POST", plan(action="publish"), in_=PLAN_RUN, out=PLANS_OUT),
     # Making plans and targets: the city and county administrators (observers only read).
     R("plans:plan_new", "GET POST", none, _=ADMINS),
-    R("plans:target_new", "GET POST", plan(), in_="A A H D D D D D L", out="A H H D D D D D L"),
-    R("plans:report_new", "GET POST", plan_target, in_=PLAN_RUN, out=PLANS_OUT),
+    R("plans:target_new", "GET POST", plan(), in_="A A H D D D D D D L", out="A H H D D D D D D L"),
+    R("plans:report_new", "GET POST", plan_target, in_=PLAN_REPORT, out=PLANS_OUT),
     R("plans:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
     R("plans:task_edit", "POST", plan_task, in_=PLAN_RUN, out=PLANS_OUT),
     # --- regions and schools ----------------------------------------------------------------
@@ -612,6 +613,7 @@ UNSEEN = {
     "school_user_b": (*OTHER_CITY, SCHOOL_A),
     "expert": (*OTHER_CITY, SCHOOL_B),
     "observer": OTHER_CITY,
+    "department_user": (*OTHER_CITY, SCHOOL_A, SCHOOL_B),
     "outsider": (*OTHER_CITY, SCHOOL_A, SCHOOL_B),
     "anonymous": (*OTHER_CITY, SCHOOL_A, SCHOOL_B),
 }
