@@ -32,6 +32,7 @@ from campuseval.plans.decomposition import (
     read_stated_csv,
 )
 from campuseval.plans.models import ConstructionTask, Plan, ProgressReport, Target
+from campuseval.plans.reminders import remind_plans
 from campuseval.regions.models import Department, Region, School
 
 DATA = Path(__file__).resolve().parents[1] / "plans" / "data"
@@ -68,7 +69,17 @@ def demo_plans_create(*, city: Region, by: User, seed: int, today: dt.date | Non
     county_admin = User.objects.filter(roles__role=Role.COUNTY_ADMIN, roles__region=county).first()
     if county is not None and county_admin is not None:
         _county_plan(coverage, county, county_admin, today)
+    # The daily job has run: a report already late is 催办'd, the county plan due soon is reminded.
+    remind_plans(today)
     return built
+
+
+LATE_KPI = 2  # the second KPI (装备信息中心's, never reported in the demo) is already late
+
+
+def _report_by(order: int, kpi: dict[str, Any], today: dt.date) -> dt.date:
+    """Each KPI's next report is due at the end of the quarter; one is a day late already."""
+    return today - dt.timedelta(days=1) if order == LATE_KPI else _quarter_end(today)
 
 
 def _summary(plan: Plan) -> PlanSummary:
@@ -283,7 +294,7 @@ def _action_plan(city: Region, by: User, rng: random.Random, today: dt.date) -> 
                 unit="%" if percent else (kpi.get("unit") or ""), milestone=kpi.get("milestone") or "",
                 lead=lead, co=[departments[c] for c in kpi.get("co") or [] if c in departments],
                 all_districts=bool(kpi.get("all_districts")), order=order,
-                report_by=None if facts else _quarter_end(today),
+                report_by=None if facts else _report_by(order, kpi, today),
                 fact_expr="internet_bandwidth_mbps" if facts else "", fact_min=Decimal(10000) if facts else None,
                 scope=Target.Scope.SCHOOLS if facts else Target.Scope.ALL,
             )

@@ -141,6 +141,16 @@ def remind_plans(today: dt.date | None = None, days: int = 3) -> int:
     return sent
 
 
+def close_certified_tasks() -> int:
+    """Construction tasks whose school has been certified close themselves (published plans)."""
+    from .services import tasks_close_certified
+
+    plans = Plan.objects.filter(status=Plan.Status.PUBLISHED, tasks__isnull=False).distinct()
+    return sum(tasks_close_certified(by=None, plan=plan) for plan in plans)
+
+
 def daily(days: int) -> str:
-    """The daily job's part (``remind_deadlines``): today's reminders, and its summary line."""
-    return f"共发送 {remind_plans(days=days)} 条规划提醒、催办和通报"
+    """The daily job's part (``remind_deadlines``): construction tasks closed by certification,
+    today's reminders, and the summary line."""
+    closed = close_certified_tasks()
+    return f"共发送 {remind_plans(days=days)} 条规划提醒、催办和通报；{closed} 项建设任务因学校已获认定而验收通过"

@@ -65,7 +65,7 @@ def task_add(*, by: User, plan: Plan, school: School, category: str, year: int, 
 
 
 @transaction.atomic
-def task_update(*, by: User, task: ConstructionTask, **fields: Any) -> ConstructionTask:
+def task_update(*, by: User | None, task: ConstructionTask, **fields: Any) -> ConstructionTask:
     """Move a construction task on (计划 → 在建 → 建成 → 验收通过), with its dates and evidence."""
     audited_update(
         task, fields, tracked=["status", "started_on", "built_on", "accepted_on", "evidence", "certified_by_id"],
@@ -75,9 +75,10 @@ def task_update(*, by: User, task: ConstructionTask, **fields: Any) -> Construct
 
 
 @transaction.atomic
-def tasks_close_certified(*, by: User, plan: Plan) -> int:
+def tasks_close_certified(*, by: User | None, plan: Plan) -> int:
     """Tasks whose school is certified in a campaign the plan counts close themselves (验收通过),
-    with the certification as their evidence. Returns how many closed."""
+    with the certification as their evidence; ``by`` None is the daily job (the system). Returns
+    how many closed."""
     from .progress import counted_campaigns
 
     open_tasks = ConstructionTask.objects.filter(plan=plan).exclude(status=ConstructionTask.Status.ACCEPTED)

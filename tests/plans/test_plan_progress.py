@@ -230,3 +230,28 @@ def test_a_facts_target_names_only_known_numeric_facts(cast, plan):
             by=cast.city_admin, plan=plan, text="带宽", kind=Target.Kind.COVERAGE, measure=Target.Measure.FACTS,
             year=2022, due=dt.date(2022, 12, 31), value=Decimal(100), unit="%", fact_expr="bandwidth", fact_min=Decimal(1),
         )
+
+
+def test_the_daily_job_closes_the_tasks_of_certified_schools(cast, plan, more_schools, rubrics):
+    import io
+
+    from django.core.management import call_command
+
+    from campuseval.audit.models import AuditRecord
+
+    ps.target_add(
+        by=cast.city_admin, plan=plan, text="乡村智慧学校", kind=Target.Kind.COUNT, measure=Target.Measure.TASKS,
+        category="乡村中小学智慧学校", year=2022, due=dt.date(2022, 12, 31), value=Decimal(2), unit="所",
+    )
+    tasks = [ps.task_add(by=cast.city_admin, plan=plan, school=s, category="乡村中小学智慧学校", year=2022) for s in more_schools[:2]]
+    ps.plan_publish(by=cast.city_admin, plan=plan)
+    published(cast, rubrics["taizhou-2022"], [more_schools[0]], "优秀型", dt.datetime(2022, 7, 1, tzinfo=dt.UTC))
+    out = io.StringIO()
+    call_command("remind_deadlines", stdout=out)
+    assert out.getvalue().splitlines()[-1].endswith("1 项建设任务因学校已获认定而验收通过")
+    tasks[0].refresh_from_db()
+    tasks[1].refresh_from_db()
+    assert tasks[0].status == ConstructionTask.Status.ACCEPTED and "认定为优秀型" in tasks[0].evidence
+    assert tasks[1].status == ConstructionTask.Status.PLANNED
+    record = AuditRecord.objects.filter(object_type="plans.constructiontask", object_id=str(tasks[0].pk)).order_by("-seq").first()
+    assert record is not None and record.actor_name == "系统"
