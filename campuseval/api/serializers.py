@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, Status
+from campuseval.plans.models import ConstructionTask
 from campuseval.regions.models import School
 from campuseval.rubrics.presenters import check_condition, rubric_card
 
@@ -801,13 +802,9 @@ class TaskUpdateIn(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         task = self.context["task"]
         merged = {name: attrs.get(name, getattr(task, name)) for name in ("status", "built_on", "accepted_on")}
-        errors: dict[str, list[str]] = {}
-        if merged["status"] in ("built", "accepted") and not merged["built_on"]:
-            errors["built_on"] = ["建成或验收通过的任务须填写建成日期"]
-        if merged["status"] == "accepted" and not merged["accepted_on"]:
-            errors["accepted_on"] = ["验收通过的任务须填写验收日期"]
-        if errors:
-            raise serializers.ValidationError(errors)
+        problems = ConstructionTask.date_problems(merged["status"], merged["built_on"], merged["accepted_on"])
+        if problems:
+            raise serializers.ValidationError({name: [message] for name, message in problems.items()})
         return attrs
 
 

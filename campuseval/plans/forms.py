@@ -59,11 +59,9 @@ class TaskForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        status = data.get("status")
-        if status in (ConstructionTask.Status.BUILT, ConstructionTask.Status.ACCEPTED) and not data.get("built_on"):
-            self.add_error("built_on", "建成或验收通过的任务须填写建成日期")
-        if status == ConstructionTask.Status.ACCEPTED and not data.get("accepted_on"):
-            self.add_error("accepted_on", "验收通过的任务须填写验收日期")
+        problems = ConstructionTask.date_problems(data.get("status", ""), data.get("built_on"), data.get("accepted_on"))
+        for name, message in problems.items():
+            self.add_error(name, message)
         return data
 
 

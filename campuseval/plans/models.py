@@ -7,6 +7,7 @@ Progress is never stored: ``plans.progress`` computes it from the platform's own
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -195,6 +196,24 @@ class ConstructionTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.category}（{self.year}）"
+
+    @classmethod
+    def date_problems(cls, status: str, built_on: Any, accepted_on: Any) -> dict[str, str]:
+        """What the status asks of the dates, by field: the one rule of the page, the API and
+        the import (built or accepted has a 建成日期; accepted a 验收日期, not before it)."""
+        problems = {}
+        if status in (cls.Status.BUILT, cls.Status.ACCEPTED) and not built_on:
+            problems["built_on"] = "建成或验收通过的任务须填写建成日期"
+        if status == cls.Status.ACCEPTED and not accepted_on:
+            problems["accepted_on"] = "验收通过的任务须填写验收日期"
+        elif built_on and accepted_on and accepted_on < built_on:
+            problems["accepted_on"] = f"验收日期 {accepted_on} 早于建成日期 {built_on}"
+        return problems
+
+    def clean(self) -> None:
+        problems = self.date_problems(self.status, self.built_on, self.accepted_on)
+        if problems:
+            raise ValidationError(problems)
 
 
 class ProgressReport(models.Model):

@@ -94,7 +94,7 @@ LIGHT: dict[Status, str] = {
     Status.ON_TRACK: "primary",
     Status.BEHIND: "warning",
     Status.WARNING: "danger",
-    Status.OVERDUE: "danger",
+    Status.OVERDUE: "dark",
 }
 
 

@@ -7,18 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import outlook, rules
+from . import rules
 from .exports import BookRow
 from .models import Plan, ProgressReport, Target
 from .progress import TargetProgress, latest_accepted, plan_progress
-
-LIGHTS = {
-    outlook.Status.DONE: "success",
-    outlook.Status.ON_TRACK: "primary",
-    outlook.Status.BEHIND: "warning",
-    outlook.Status.WARNING: "danger",
-    outlook.Status.OVERDUE: "dark",
-}
 
 
 def shown(value: Decimal | int | None, unit: str) -> str:
@@ -63,7 +55,7 @@ class TargetRow:
 
     @property
     def light(self) -> str:
-        return LIGHTS.get(self.progress.view.status, "secondary") if self.progress.view else "secondary"
+        return self.progress.view.status.light if self.progress.view else "secondary"
 
     @property
     def reason(self) -> str:

@@ -16,7 +16,7 @@ from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, audited_update, snapshot
 from campuseval.campaigns.models import Application, Status
 from campuseval.notifications.services import notify
-from campuseval.regions.models import School
+from campuseval.regions.models import Department, Region, School
 
 from . import rules
 from .models import ConstructionTask, Plan, ProgressReport, Target
@@ -66,12 +66,60 @@ def task_add(*, by: User, plan: Plan, school: School, category: str, year: int, 
 
 @transaction.atomic
 def task_update(*, by: User | None, task: ConstructionTask, **fields: Any) -> ConstructionTask:
-    """Move a construction task on (计划 → 在建 → 建成 → 验收通过), with its dates and evidence."""
+    """Move a construction task on (计划 → 在建 → 建成 → 验收通过), with its dates and evidence
+    (and its planned year, from the 明细表 import); the model checks the dates for the status."""
     audited_update(
-        task, fields, tracked=["status", "started_on", "built_on", "accepted_on", "evidence", "certified_by_id"],
+        task, fields,
+        tracked=["year", "status", "started_on", "built_on", "accepted_on", "evidence", "certified_by_id"],
         region_code=task.school.county.code, by=by,
     )
     return task
+
+
+def changes_of(instance: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose values would change (an import counts a row unchanged without any)."""
+    return {name: value for name, value in fields.items() if getattr(instance, name) != value}
+
+
+TARGET_FIELDS = (
+    "text", "project", "value", "unit", "milestone", "year", "due", "group", "stated_rate", "lead_id",
+    "all_districts",
+)  # fmt: skip
+
+
+@transaction.atomic
+def target_update(*, by: User, target: Target, co: list[Department] | None = None, **fields: Any) -> bool:
+    """Change a target of a plan that may be edited (rules.EDIT); ``co`` replaces its 配合处室.
+    Returns whether anything changed."""
+    rules.check(rules.EDIT, target.plan)
+    unknown = set(fields) - set(TARGET_FIELDS)
+    if unknown:
+        raise ValueError(f"target_update does not change {sorted(unknown)}")
+    changes = changes_of(target, fields)
+    if changes:
+        audited_update(target, changes, tracked=list(changes), region_code=target.region.code, by=by)
+    if co is None:
+        return bool(changes)
+    before = sorted(d.name for d in target.co.all())
+    after = sorted(d.name for d in co)
+    if before == after:
+        return bool(changes)
+    target.co.set(co)
+    audit_log("update", target, before={"co": before}, after={"co": after}, region_code=target.region.code, by=by)
+    return True
+
+
+@transaction.atomic
+def department_ensure(*, by: User, region: Region, name: str) -> Department:
+    """The bureau's department of that name, made when it is first named."""
+    found = Department.objects.filter(region=region, name=name).first()
+    if found is not None:
+        return found
+    department = Department(region=region, name=name)
+    department.full_clean()
+    department.save()
+    audit_log("create", department, after=snapshot(department), region_code=region.code, by=by)
+    return department
 
 
 @transaction.atomic
@@ -99,10 +147,10 @@ def tasks_close_certified(*, by: User | None, plan: Plan) -> int:
         published = application.campaign.published_at if application is not None else None
         if application is None or published is None:
             continue
-        on = published.date()
+        built = task.built_on or published.date()
         task_update(
-            by=by, task=task, status=ConstructionTask.Status.ACCEPTED, accepted_on=on,
-            built_on=task.built_on or on, certified_by_id=application.pk,
+            by=by, task=task, status=ConstructionTask.Status.ACCEPTED, accepted_on=max(built, published.date()),
+            built_on=built, certified_by_id=application.pk,
             evidence=f"{application.campaign.name}认定为{application.decided_tier}",
         )
         closed += 1
@@ -188,6 +236,8 @@ def report_decide(*, by: User, report: ProgressReport, accept: bool, reason: str
     rules.check_report_decision(report)
     if not accept and not reason.strip():
         raise PlanError("退回须填写理由")
+    if len(reason.strip()) > NOTE_LIMIT:
+        raise PlanError(f"理由最多 {NOTE_LIMIT} 字，现在 {len(reason.strip())} 字，未保存")
     status = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.RETURNED
     audited_update(
         report, {"status": status, "reason": reason.strip(), "decided_by": by},

@@ -177,7 +177,7 @@ def test_status_words_lights_and_order():
     assert [s.severity for s in Status] == [0, 1, 2, 3, 4]
     assert LIGHT == {
         Status.DONE: "success", Status.ON_TRACK: "primary", Status.BEHIND: "warning",
-        Status.WARNING: "danger", Status.OVERDUE: "danger",
+        Status.WARNING: "danger", Status.OVERDUE: "dark",
     }
     assert Status.BEHIND.light == "warning"
     assert Status("on_track") is Status.ON_TRACK and Status.DONE == "done"

@@ -119,3 +119,34 @@ def test_the_board_shows_progress_as_of_a_chosen_date(client, cast, plan, kpi):
     assert "60 名" in client.get(detail(plan), {"as_of": "2026-10-01"}).content.decode()
     bad = client.get(detail(plan), {"as_of": "昨天"})
     assert bad.status_code == 400 and "进度截至不是有效的日期" in bad.content.decode()
+
+
+def test_a_task_accepted_before_it_was_built_is_refused_by_page_service_and_api(client, cast, plan):
+    from django.core.exceptions import ValidationError
+
+    from tests.api.conftest import client_for
+
+    task = ps.task_add(by=cast.city_admin, plan=plan, school=cast.teaching_point_a, category="教学点智慧课堂", year=2026)
+    client.force_login(cast.city_admin)
+    dates = {"status": "accepted", "built_on": "2026-05-20", "accepted_on": "2026-05-01"}
+    page = client.post(reverse("plans:task_edit", args=[task.pk]), dates, follow=True).content.decode()
+    assert "验收日期 2026-05-01 早于建成日期 2026-05-20" in page
+    with pytest.raises(ValidationError, match="早于建成日期"):
+        ps.task_update(
+            by=cast.city_admin, task=task, status="accepted", built_on=dt.date(2026, 5, 20), accepted_on=dt.date(2026, 5, 1)
+        )
+    answer = client_for(cast.city_admin).patch(f"/api/tasks/{task.pk}/", dates)
+    assert answer.status_code == 400 and "早于建成日期" in str(answer.json())
+    task.refresh_from_db()
+    assert task.status == ConstructionTask.Status.PLANNED
+
+
+def test_a_too_long_return_reason_is_refused_and_the_report_stays_waiting(client, cast, plan, kpi):
+    ps.plan_publish(by=cast.city_admin, plan=plan)
+    report = ps.report_submit(by=cast.city_admin, target=kpi, as_of=dt.date(2026, 6, 30), value=Decimal(5))
+    client.force_login(cast.city_admin)
+    page = client.post(
+        reverse("plans:report_decide", args=[report.pk]), {"decision": "return", "reason": "补" * 2001}, follow=True
+    ).content.decode()
+    assert "理由最多 2000 字，现在 2001 字，未保存" in page
+    assert ProgressReport.objects.get(pk=report.pk).status == ProgressReport.Status.SUBMITTED

@@ -24,8 +24,7 @@ from campuseval.imports.columns import (
     yes_no_column,
 )
 from campuseval.plans.models import Plan, Target
-from campuseval.plans.services import target_add
-from campuseval.plans.services_import import department_ensure, target_update
+from campuseval.plans.services import department_ensure, target_add, target_update
 from campuseval.regions.models import Department
 
 from .base import Kind, Layout, Row, RowError, WriteResult

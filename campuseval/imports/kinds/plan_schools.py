@@ -14,8 +14,7 @@ from campuseval.accounts.models import User
 from campuseval.accounts.scope import is_admin
 from campuseval.imports.columns import Column, choice_column, date_column, school_code, text, year
 from campuseval.plans.models import ConstructionTask, Plan
-from campuseval.plans.services import task_add
-from campuseval.plans.services_import import task_update
+from campuseval.plans.services import changes_of, task_add, task_update
 from campuseval.plans.tables import categories
 from campuseval.regions.models import School
 
@@ -129,14 +128,17 @@ class PlanSchoolsKind(Kind):
             assert plan is not None  # checked
             school = schools[row.values["school_code"]]
             category = row.values["category"]
-            fields = {k: row.values[k] for k in ("status", "built_on", "accepted_on", "evidence") if k in row.values}
+            fields: dict[str, Any] = {
+                k: row.values[k] for k in ("status", "built_on", "accepted_on", "evidence") if k in row.values
+            }
             task = stored.get((plan.pk, category, school.pk))
             if task is None:
                 stored[plan.pk, category, school.pk] = task_add(
                     by=user, plan=plan, school=school, category=category, year=row.values["year"], **fields
                 )
                 result.counts.created += 1
-            elif task_update(by=user, task=task, year=row.values["year"], **fields):
+            elif changes := changes_of(task, {"year": row.values["year"], **fields}):
+                task_update(by=user, task=task, **changes)
                 result.counts.updated += 1
             else:
                 result.counts.unchanged += 1
@@ -168,11 +170,5 @@ def _status_errors(row: Row, layout: Layout, task: ConstructionTask | None) -> l
         return []
     current = task or ConstructionTask(status=STATUS.PLANNED)
     status, built, accepted = (row.values[k] if k in row.values else getattr(current, k) for k in keys)
-    errors = []
-    if status in DONE and built is None:
-        errors.append(layout.error(row, "built_on", "建成或验收通过的任务须填写建成日期"))
-    if status == STATUS.ACCEPTED and accepted is None:
-        errors.append(layout.error(row, "accepted_on", "验收通过的任务须填写验收日期"))
-    if built is not None and accepted is not None and accepted < built:
-        errors.append(layout.error(row, "accepted_on", f"验收日期 {accepted} 早于建成日期 {built}"))
-    return errors
+    problems = ConstructionTask.date_problems(status, built, accepted)
+    return [layout.error(row, name, message) for name, message in problems.items()]

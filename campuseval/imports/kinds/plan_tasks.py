@@ -21,8 +21,7 @@ from campuseval.accounts.models import User
 from campuseval.accounts.scope import is_admin
 from campuseval.imports.columns import Column, integer, text, whole_percent, year
 from campuseval.plans.models import Plan, Target
-from campuseval.plans.services import target_add
-from campuseval.plans.services_import import target_update
+from campuseval.plans.services import target_add, target_update
 from campuseval.regions.models import Region
 
 from .base import Kind, Layout, Row, RowError, WriteResult, chunks
