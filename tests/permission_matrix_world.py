@@ -169,9 +169,9 @@ def _plan(region: Any, by: Any, school: Any, lead: Any = None) -> tuple[Any, Any
         measure=Target.Measure.REPORTED, year=2023, due=dt.date(2023, 12, 31), value=Decimal(100), unit="名",
         lead=lead,
     )
+    task = ps.task_add(by=by, plan=plan, school=school, category="教学点智慧课堂", year=2023)
     plan = ps.plan_publish(by=by, plan=plan)
     report = ps.report_submit(by=by, target=kpi, as_of=dt.date(2022, 6, 30), value=Decimal(10))
-    task = ps.task_add(by=by, plan=plan, school=school, category="教学点智慧课堂", year=2023)
     return plan, kpi, report, task
 
 

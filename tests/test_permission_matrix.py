@@ -413,7 +413,8 @@ MATRIX: list[Route] = [
     R("api:expert_submit", "POST", assignment(), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     R("api:results", "GET", results("pk"), published=LOGGED_IN, unpublished=NOBODY),
     R("api:todo", "GET", none, _=LOGGED_IN),
-    R("api:plan_list", "GET", none, _=PLANS),
+    Route("api:plan_list", none, {"GET": {"-": PLANS}, "POST": {"-": ADMINS}}),  # POST makes a plan
+    R("api:target_add", "POST", plan(), in_="A A H D D D D D D L", out="A H H D D D D D D L"),
     R("api:plan_detail", "GET", plan(), in_=PLANS, out=PLANS_OUT),
     R("api:plan_submit", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
     R("api:plan_return", "POST", plan(), in_=PLAN_RUN, out=PLANS_OUT),
@@ -460,6 +461,7 @@ MATRIX: list[Route] = [
     R("todo:home", "GET", none, _=LOGGED_IN),
     # --- plans: the bureaus' administrators and observers; a county reads its city's published plan
     R("plans:list", "GET", none, _=PLANS),
+    R("plans:my_kpis", "GET", none, _=PLANS),  # 我的指标: empty but for a department user
     R("plans:detail", "GET", plan(), in_=PLANS, out=PLANS_OUT),
     R("plans:task_table", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),
     R("plans:task_table_file", "GET", plan(category="教学点智慧课堂"), in_=PLANS, out=PLANS_OUT),

@@ -65,13 +65,38 @@ class PlanApi(PlansGate, ApiView):
 # --- reads ----------------------------------------------------------------------------------
 
 
-@extend_schema(tags=[TAG], summary="我能看到的规划（教育局的管理员、处室用户和观察员）", responses={200: s.PlanOut(many=True), 403: s.ErrorOut})
-class PlanListApi(PlansGate, generics.ListAPIView):
+class PlanListApi(PlansGate, generics.ListAPIView, ApiView):
     permission_classes = PERMISSIONS
     serializer_class = s.PlanOut
 
     def get_queryset(self) -> Any:
         return access.plans_for(self.request.user)
+
+    @extend_schema(tags=[TAG], summary="我能看到的规划（教育局的管理员、处室用户和观察员）", responses={200: s.PlanOut(many=True), 403: s.ErrorOut})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="新建规划（草稿）：以本级教育局的名义；县级规划可响应本市已发布的规划并定提交截止（市、县级管理员）",
+        request=s.PlanIn,
+        responses={201: s.PlanOut, **REFUSALS},
+    )
+    def post(self, request: Request) -> Response:
+        gates.require(request.user, "plan_makers")
+        data = _data(s.PlanIn, request)
+        code = data.pop("region")
+        region = access.plan_regions(request.user).filter(code=code).first()
+        if region is None:
+            raise ValidationError({"region": [f"不能以区域“{code}”的名义制定规划：只能是您管理的市或县（市、区）"]})
+        answers_id = data.pop("answers")
+        answers = None
+        if answers_id is not None:
+            answers = access.answerable_plans(request.user).filter(pk=answers_id).first()
+            if answers is None:
+                raise ValidationError({"answers": [f"没有可以响应的规划 {answers_id}：只能响应本市已发布的规划"]})
+        plan = self.perform(services.plan_create, region=region, answers=answers, **data)
+        return Response(s.PlanOut(plan).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDetailApi(PlanApi):
@@ -91,6 +116,32 @@ class PlanDetailApi(PlanApi):
             "targets": s.TargetProgressOut(rows, many=True).data,
         }
         return Response(data)
+
+
+class TargetAddApi(PlanApi):
+    @extend_schema(
+        tags=[TAG],
+        summary="为草稿或退回修改的规划添加目标：覆盖率、数量或指标，进度来源与统计口径（规划制定单位的管理员）",
+        request=s.TargetIn,
+        responses={201: s.TargetOut, **REFUSALS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        gates.require(request.user, "plan_makers")
+        plan = access.plan_run_by(request.user, pk)
+        data = _data(s.TargetIn, request)
+        departments = access.plan_departments(plan)
+        lead_id, co_ids = data.pop("lead"), data.pop("co")
+        lead = None
+        if lead_id is not None:
+            lead = departments.filter(pk=lead_id).first()
+            if lead is None:
+                raise ValidationError({"lead": [f"牵头处室 {lead_id} 不是{plan.region.name}的处室"]})
+        co = list(departments.filter(pk__in=co_ids))
+        unknown = sorted(set(co_ids) - {d.pk for d in co})
+        if unknown:
+            raise ValidationError({"co": [f"配合处室 {'、'.join(map(str, unknown))} 不是{plan.region.name}的处室"]})
+        target = self.perform(services.target_add, plan=plan, lead=lead, co=co, **data)
+        return Response(s.TargetOut(target).data, status=status.HTTP_201_CREATED)
 
 
 # --- the plan's workflow --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, Status
-from campuseval.plans.models import ConstructionTask
+from campuseval.plans.models import ConstructionTask, Target
 from campuseval.regions.models import School
 from campuseval.rubrics.presenters import check_condition, rubric_card
 
@@ -715,6 +715,9 @@ class TargetPartOut(serializers.Serializer):
         help_text="done（已完成）、on_track（正常）、behind（滞后）、warning（预警）、overdue（逾期）；尚无进度为 null",
     )
     status_label = serializers.CharField()
+    status_since = serializers.DateField(
+        source="progress.since", allow_null=True, help_text="此状态自哪天起（每日任务记录；与当日计算的状态不同时为 null）"
+    )
     reason = serializers.CharField(help_text="状态的理由")
     expected = _plan_decimal(source="progress.view.expected", allow_null=True, help_text="序时进度：今天应达到的值")
     projection = ProjectionOut(
@@ -741,6 +744,76 @@ class TargetProgressOut(TargetPartOut):
 class PlanDetailOut(PlanOut):
     as_of = serializers.DateField(help_text="进度截至日期")
     targets = TargetProgressOut(many=True)
+
+
+class PlanIn(serializers.Serializer):
+    """A new plan (草稿): the bureau it is made in the name of, by its region code, the years and
+    the source; a county plan may answer a published plan of its city, due by a date."""
+
+    region = serializers.RegexField(r"^\d{6}$", help_text="制定单位（市或县）的行政区划代码，如 341100")
+    title = serializers.CharField(max_length=200)
+    start_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    end_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    source = serializers.CharField(required=False, allow_blank=True, default="", max_length=300, help_text="依据文件（名称和文号）")
+    answers = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="响应的上级规划（已发布的市级规划的 id）")
+    submit_by = serializers.DateField(required=False, allow_null=True, default=None, help_text="提交截止（响应上级规划时）")
+
+
+class TargetIn(serializers.Serializer):
+    """A target of a draft plan, in the fields of the page's 添加目标 form."""
+
+    text = serializers.CharField(max_length=300, help_text="目标，如 智慧校园建成率达到 30%")
+    project = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="所属工程或类别")
+    kind = serializers.ChoiceField(choices=Target.Kind.choices, help_text="coverage（覆盖率）、count（数量）、kpi（指标）")
+    measure = serializers.ChoiceField(
+        choices=Target.Measure.choices, help_text="certified（认定结果）、tasks（建设任务）、reported（填报）、facts（学校基础数据）"
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="目标年度")
+    due = serializers.DateField(help_text="截止日期")
+    cumulative = serializers.BooleanField(required=False, default=True, help_text="自规划起始累计（默认），false 为仅本年度")
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None, help_text="目标值；里程碑可省略"
+    )
+    unit = serializers.CharField(required=False, allow_blank=True, default="所", max_length=20, help_text="单位；覆盖率和基础数据占比为 %")
+    milestone = serializers.CharField(required=False, allow_blank=True, default="", max_length=300, help_text="里程碑，如 出台《数据安全管理规范》")
+    tier = serializers.CharField(required=False, allow_blank=True, default="", max_length=50, help_text="等级（及以上）；空为任一等级")
+    scope = serializers.ChoiceField(
+        choices=Target.Scope.choices, required=False, default=Target.Scope.ALL,
+        help_text="all（全部学校，含教学点）、schools（不含教学点）、teaching_points（教学点）",
+    )
+    category = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="建设任务类别（以建设任务计时）")
+    fact_expr = serializers.CharField(required=False, allow_blank=True, default="", max_length=200, help_text="基础数据条件（以学校基础数据计时）")
+    fact_min = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None, help_text="条件下限")
+    lead = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="牵头处室的 id（规划制定单位的处室）")
+    co = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, help_text="配合处室的 id")
+    report_by = serializers.DateField(required=False, allow_null=True, default=None, help_text="填报截止（填报类目标）")
+
+
+class TargetOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    region = serializers.CharField(source="region.code")
+    project = serializers.CharField()
+    text = serializers.CharField()
+    kind = serializers.CharField()
+    measure = serializers.CharField()
+    year = serializers.IntegerField()
+    due = serializers.DateField()
+    cumulative = serializers.BooleanField()
+    value = _plan_decimal(allow_null=True)
+    unit = serializers.CharField()
+    milestone = serializers.CharField()
+    tier = serializers.CharField()
+    scope = serializers.CharField()
+    category = serializers.CharField()
+    fact_expr = serializers.CharField()
+    fact_min = _plan_decimal(allow_null=True)
+    lead = serializers.CharField(source="lead.name", allow_null=True)
+    co = serializers.SerializerMethodField()
+    report_by = serializers.DateField(allow_null=True)
+
+    def get_co(self, target: Any) -> list[str]:
+        return [d.name for d in target.co.all()]
 
 
 class PlanReturnIn(serializers.Serializer):

@@ -58,6 +58,7 @@ urlpatterns = [
     # Plans: reads with every target's progress, the plan's workflow, reports and tasks.
     path("plans/", plan_views.PlanListApi.as_view(), name="plan_list"),
     path("plans/<int:pk>/", plan_views.PlanDetailApi.as_view(), name="plan_detail"),
+    path("plans/<int:pk>/targets/", plan_views.TargetAddApi.as_view(), name="target_add"),
     path("plans/<int:pk>/submit/", plan_views.PlanSubmitApi.as_view(), name="plan_submit"),
     path("plans/<int:pk>/return/", plan_views.PlanReturnApi.as_view(), name="plan_return"),
     path("plans/<int:pk>/publish/", plan_views.PlanPublishApi.as_view(), name="plan_publish"),

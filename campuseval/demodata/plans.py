@@ -32,7 +32,7 @@ from campuseval.plans.decomposition import (
     read_stated_csv,
 )
 from campuseval.plans.models import ConstructionTask, Plan, ProgressReport, Target
-from campuseval.plans.reminders import remind_plans
+from campuseval.plans.reminders import record_statuses, remind_plans
 from campuseval.regions.models import Department, Region, School
 
 DATA = Path(__file__).resolve().parents[1] / "plans" / "data"
@@ -69,7 +69,11 @@ def demo_plans_create(*, city: Region, by: User, seed: int, today: dt.date | Non
     county_admin = User.objects.filter(roles__role=Role.COUNTY_ADMIN, roles__region=county).first()
     if county is not None and county_admin is not None:
         _county_plan(coverage, county, county_admin, today)
-    # The daily job has run: a report already late is 催办'd, the county plan due soon is reminded.
+    # The daily job has run for four weeks: each target's status is recorded since the day it
+    # began (those that worsened were told); a report already late is 催办'd, the county plan due
+    # soon is reminded.
+    record_statuses(today - dt.timedelta(days=28))
+    record_statuses(today)
     remind_plans(today)
     return built
 

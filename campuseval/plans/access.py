@@ -39,11 +39,21 @@ def plans_for(user: AnyUser) -> QuerySet[Plan]:
 def _departments_plans_q(user: AnyUser) -> Q:
     """The published plans of a department user's bureau with a target the department leads or
     co-owns (nothing for a user without a department)."""
+    if not scope.department_ids(user):
+        return Q(pk__in=[])
+    return Q(pk__in=department_targets(user).values("plan_id"))
+
+
+def department_targets(user: AnyUser) -> QuerySet[Target]:
+    """The targets of the published plans of a department user's bureau that its departments
+    lead or co-own (the user's 我的指标; empty for a user without a department)."""
     departments = scope.department_ids(user)
     if not departments:
-        return Q(pk__in=[])
-    theirs = Target.objects.filter(Q(lead_id__in=departments) | Q(co__in=departments)).values("plan_id")
-    return Q(region_id__in=scope.department_region_ids(user), status=Plan.Status.PUBLISHED, pk__in=theirs)
+        return Target.objects.none()
+    theirs = Target.objects.filter(Q(lead_id__in=departments) | Q(co__in=departments)).values("pk")
+    return Target.objects.filter(
+        pk__in=theirs, plan__region_id__in=scope.department_region_ids(user), plan__status=Plan.Status.PUBLISHED,
+    ).select_related("plan__region", "region", "lead")
 
 
 def plans_run_by(user: AnyUser) -> QuerySet[Plan]:
@@ -96,9 +106,15 @@ def led_targets(user: AnyUser) -> QuerySet[Target]:
     ).select_related("plan", "region", "lead")
 
 
-def reportable_ids(user: AnyUser, plan: Plan) -> set[int]:
-    """The plan's KPIs the user may report on (the page shows 填报 beside them)."""
-    return set(targets_reported_by(user).filter(plan=plan).values_list("pk", flat=True))
+def reportable_ids(user: AnyUser, plan: Plan | None = None, among: list[Target] | None = None) -> set[int]:
+    """The KPIs the user may report on, of the plan or ``among`` the targets given (the pages
+    show 填报 beside them)."""
+    found = targets_reported_by(user)
+    if plan is not None:
+        found = found.filter(plan=plan)
+    if among is not None:
+        found = found.filter(pk__in=[t.pk for t in among])
+    return set(found.values_list("pk", flat=True))
 
 
 def target_reported_by(user: AnyUser, pk: int) -> Target:

@@ -100,14 +100,6 @@ class PlanForm(forms.Form):
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
         self.fields["answers"].queryset = answerable  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        answers, region = data.get("answers"), data.get("region")
-        if answers is not None and region is not None and region.parent_id != answers.region_id:
-            self.add_error("answers", "只能响应本市的规划")
-        if data.get("submit_by") and answers is None:
-            self.add_error("submit_by", "只有响应上级规划的县级规划有提交截止")
-        return data
 
 
 class TargetForm(forms.Form):
@@ -153,11 +145,3 @@ class TargetForm(forms.Form):
         super().__init__(data, initial={"cumulative": True, "unit": "所"})
         self.fields["tier"].choices = [("", "任一等级"), *[(t, t) for t in tiers]]  # type: ignore[attr-defined]
         self.fields["lead"].queryset = departments  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Target.Kind.COVERAGE or data.get("measure") == Target.Measure.FACTS:
-            data["unit"] = "%"
-        if data.get("report_by") and data.get("measure") != Target.Measure.REPORTED:
-            self.add_error("report_by", "只有填报类目标有填报截止")
-        return data

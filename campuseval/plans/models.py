@@ -2,7 +2,8 @@
 report): a city's or county's 建设规划 / 行动计划, its targets (coverage, count, KPI), their
 county parts, the named schools' construction tasks, and the reports of reported KPIs.
 
-Progress is never stored: ``plans.progress`` computes it from the platform's own data."""
+Progress is never typed: ``plans.progress`` computes it from the platform's own data; the daily
+job records each target's status, with its reason and the day it began."""
 
 from __future__ import annotations
 
@@ -64,6 +65,16 @@ class Plan(models.Model):
             raise ValidationError({"end_year": "截止年度不能早于起始年度"})
         if self.region_id and self.region.level not in (Region.Level.CITY, Region.Level.COUNTY):
             raise ValidationError({"region": "规划由市或县（市、区）教育局制定"})
+        if self.submit_by and self.answers_id is None:
+            raise ValidationError({"submit_by": "只有响应上级规划的县级规划有提交截止"})
+        if self.answers_id is not None and self.region_id:
+            self._clean_answers()
+
+    def _clean_answers(self) -> None:
+        """A county plan answers a plan of its own city (Weifang's 附件2); which of them a user
+        may choose (the published ones) is the door's ``access.answerable_plans``."""
+        if self.answers is None or self.answers.region_id != self.region.parent_id:
+            raise ValidationError({"answers": "只能响应本市的规划"})
 
 
 class Target(models.Model):
@@ -132,6 +143,12 @@ class Target(models.Model):
         "填报截止", null=True, blank=True, help_text="填报类指标须在此日期前报送一次进度（牵头处室报送）"
     )
     order = models.PositiveIntegerField(default=0)
+    # The status as the daily job last recorded it (``services.statuses_record``): the page and
+    # the API compute it afresh; the record keeps since when it holds and tells who must know
+    # when it worsens.
+    status = models.CharField("记录的状态", max_length=20, blank=True)
+    status_reason = models.CharField("记录的理由", max_length=500, blank=True)
+    status_since = models.DateField("状态起始日", null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "order", "year", "pk"]
@@ -141,6 +158,12 @@ class Target(models.Model):
         return self.text
 
     def clean(self) -> None:
+        if self.kind == self.Kind.COVERAGE or self.measure == self.Measure.FACTS:
+            self.unit = "%"
+        if self.report_by and self.measure != self.Measure.REPORTED:
+            raise ValidationError({"report_by": "只有填报类目标有填报截止"})
+        if self.lead is not None and self.plan_id is not None and self.lead.region_id != self.plan.region_id:
+            raise ValidationError({"lead": "牵头处室须是规划制定单位的处室"})
         if self.kind == self.Kind.KPI and self.measure != self.Measure.REPORTED and self.value is None:
             raise ValidationError({"value": "计算得出的指标须有目标值"})
         if self.value is None and not self.milestone:

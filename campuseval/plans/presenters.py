@@ -10,7 +10,7 @@ from decimal import Decimal
 from . import rules
 from .exports import BookRow
 from .models import Plan, ProgressReport, Target
-from .progress import TargetProgress, latest_accepted, plan_progress
+from .progress import TargetProgress, latest_accepted, plan_progress, target_progress
 
 
 def shown(value: Decimal | int | None, unit: str) -> str:
@@ -142,3 +142,30 @@ def task_book_rows(plan: Plan, today: dt.date) -> list[BookRow]:
 def has_kpi_targets(rows: list[TargetRow]) -> bool:
     """Whether the status board lists a KPI (then the plan has a 工作推进任务书)."""
     return any(row.target.kind == Target.Kind.KPI for row in rows)
+
+
+# --- a department's KPIs (我的指标) ------------------------------------------------------------
+
+
+@dataclass
+class KpiRow:
+    """One KPI of a department user's page: its progress, the last report sent (whatever became
+    of it), whether the user reports it (the lead department) and whether a report is due."""
+
+    row: TargetRow
+    last: ProgressReport | None
+    may_report: bool
+    due: bool
+
+
+def kpi_rows(targets: list[Target], reportable: set[int], due: set[int], today: dt.date) -> list[KpiRow]:
+    """The rows in plan and target order; ``reportable`` and ``due`` are target ids (the door's
+    ``targets_reported_by``, ``due.reports_due``)."""
+    last: dict[int, ProgressReport] = {}
+    for report in ProgressReport.objects.filter(target__in=targets).order_by("created_at", "pk"):
+        last[report.target_id] = report
+    ordered = sorted(targets, key=lambda t: (t.plan.region.code, t.plan_id, t.order, t.year, t.pk))
+    return [
+        KpiRow(TargetRow(target_progress(t, today, with_parts=False), []), last.get(t.pk), t.pk in reportable, t.pk in due)
+        for t in ordered
+    ]

@@ -43,6 +43,16 @@ class TargetProgress:
     parts: list[TargetProgress] = field(default_factory=list)
     parts_problem: str = ""  # the county parts do not add up to the whole
     reported_on: dt.date | None = None  # the accepted report the value comes from
+    as_of: dt.date | None = None  # the day the progress is computed for
+
+    @property
+    def since(self) -> dt.date | None:
+        """Since when the status holds, as the daily job recorded it: only when the recorded
+        status is the one computed and began on or before the day asked."""
+        t = self.target
+        if self.status is None or t.status != self.status.value or t.status_since is None:
+            return None
+        return t.status_since if self.as_of is None or t.status_since <= self.as_of else None
 
     @property
     def status(self) -> outlook.Status | None:
@@ -219,6 +229,7 @@ def _start(target: Target) -> dt.date:
 def target_progress(target: Target, today: dt.date | None = None, *, with_parts: bool = True) -> TargetProgress:
     today = today or timezone.localdate()
     progress = _measure(target, today)
+    progress.as_of = today
     if progress.current is not None and target.value is not None:
         pipe = None
         # The running campaigns forecast only a target due this year; a later one is projected

@@ -149,8 +149,21 @@ def close_certified_tasks() -> int:
     return sum(tasks_close_certified(by=None, plan=plan) for plan in plans)
 
 
+def record_statuses(today: dt.date | None = None) -> int:
+    """Every published plan's target statuses recorded as of ``today`` (``statuses_record``)."""
+    from .services import statuses_record
+
+    today = today or timezone.localdate()
+    return sum(statuses_record(plan=plan, today=today) for plan in Plan.objects.filter(status=Plan.Status.PUBLISHED))
+
+
 def daily(days: int) -> str:
-    """The daily job's part (``remind_deadlines``): construction tasks closed by certification,
-    today's reminders, and the summary line."""
+    """The daily job's part (``remind_deadlines``): construction tasks closed by certification
+    (before the statuses, which count them), the targets' statuses recorded, today's reminders,
+    and the summary line."""
     closed = close_certified_tasks()
-    return f"共发送 {remind_plans(days=days)} 条规划提醒、催办和通报；{closed} 项建设任务因学校已获认定而验收通过"
+    changed = record_statuses()
+    return (
+        f"共发送 {remind_plans(days=days)} 条规划提醒、催办和通报；{closed} 项建设任务因学校已获认定而验收通过；"
+        f"{changed} 个目标的状态有变化"
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Plan, ProgressReport
+from .models import ConstructionTask, Plan, ProgressReport
 
 
 class PlanError(Exception):
@@ -75,3 +75,26 @@ def check_report(plan: Plan) -> None:
     """Progress is reported on a published plan."""
     if plan.status != Plan.Status.PUBLISHED:
         raise PlanError("规划发布后才能填报进度")
+
+
+# --- construction tasks -------------------------------------------------------------------
+
+
+def task_problem(plan: Plan, task: ConstructionTask | None, *, year: int | None = None, status: str | None = None) -> tuple[str, str] | None:
+    """Why a construction task may not be added or changed so, as (field, message); None if it
+    may. A published plan's named schools and their planned years are the plan (only the
+    progress of its tasks moves on); a task closed by its school's certification stays closed."""
+    if not allowed(EDIT, plan):
+        if task is None:
+            return "school", f"规划状态为“{plan.get_status_display()}”，不能新增建设任务，只能更新已有任务的进度"
+        if year is not None and year != task.year:
+            return "year", f"规划状态为“{plan.get_status_display()}”，不能更改建设任务的计划年度（{task.year}年）"
+    if task is not None and task.certified_by_id is not None and status is not None and status != ConstructionTask.Status.ACCEPTED:
+        return "status", f"该任务已因学校获认定而验收通过（{task.evidence}），不能改回“{ConstructionTask.Status(status).label}”"
+    return None
+
+
+def check_task(plan: Plan, task: ConstructionTask | None, *, year: int | None = None, status: str | None = None) -> None:
+    problem = task_problem(plan, task, year=year, status=status)
+    if problem is not None:
+        raise PlanError(problem[1])

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ from campuseval.regions.models import Department, Region, School
 
 from . import rules
 from .models import ConstructionTask, Plan, ProgressReport, Target
+from .progress import tier_choices
 from .rules import PlanError
 
 NOTE_LIMIT = 2000
@@ -46,6 +48,9 @@ def target_add(*, by: User, plan: Plan, co: list[Any] | None = None, **fields: A
     """A target of the plan (``parent`` for a county's part of a city target)."""
     rules.check(rules.EDIT, plan)
     fields.setdefault("region", plan.region)
+    tier, tiers = fields.get("tier", ""), tier_choices(plan)
+    if tier and tiers and tier not in tiers:  # a plan made before any campaign names its tiers freely
+        raise ValidationError({"tier": f"“{tier}”不是本规划计入的年度创建所用评估标准的等级"})
     target = Target(plan=plan, **fields)
     target.full_clean()
     target.save()
@@ -57,6 +62,7 @@ def target_add(*, by: User, plan: Plan, co: list[Any] | None = None, **fields: A
 
 @transaction.atomic
 def task_add(*, by: User, plan: Plan, school: School, category: str, year: int, **fields: Any) -> ConstructionTask:
+    rules.check_task(plan, None)
     task = ConstructionTask(plan=plan, school=school, category=category, year=year, **fields)
     task.full_clean()
     task.save()
@@ -67,7 +73,9 @@ def task_add(*, by: User, plan: Plan, school: School, category: str, year: int, 
 @transaction.atomic
 def task_update(*, by: User | None, task: ConstructionTask, **fields: Any) -> ConstructionTask:
     """Move a construction task on (计划 → 在建 → 建成 → 验收通过), with its dates and evidence
-    (and its planned year, from the 明细表 import); the model checks the dates for the status."""
+    (and its planned year, from the 明细表 import); the rulebook says what a published plan or a
+    certified task allows, the model checks the dates for the status."""
+    rules.check_task(task.plan, task, year=fields.get("year"), status=fields.get("status"))
     audited_update(
         task, fields,
         tracked=["year", "status", "started_on", "built_on", "accepted_on", "evidence", "certified_by_id"],
@@ -249,3 +257,67 @@ def report_decide(*, by: User, report: ProgressReport, accept: bool, reason: str
         url=reverse("plans:detail", args=[report.target.plan_id]),
     )
     return report
+
+
+# --- the recorded status (the daily job) ------------------------------------------------------
+
+# A change into one of these is told to those who answer for the target.
+ALARMING = ("behind", "warning", "overdue")
+
+
+def _flatten(progress: list[Any]) -> list[Any]:
+    found = []
+    for p in progress:
+        found.append(p)
+        found.extend(_flatten(p.parts))
+    return found
+
+
+def _answer_for(target: Target) -> list[User]:
+    """Who answers for a target: the plan's administrators, the county's for a county part, and
+    the lead department's users."""
+    from .due import owners
+
+    users = {u.pk: u for u in owners(target.plan)}
+    if target.region_id != target.plan.region_id:
+        users.update({u.pk: u for u in scope.holders(Role.COUNTY_ADMIN, region=target.region)})
+    if target.lead_id is not None:
+        users.update({u.pk: u for u in scope.holders(Role.DEPARTMENT_USER, department=target.lead_id)})
+    return list(users.values())
+
+
+@transaction.atomic
+def statuses_record(*, plan: Plan, today: dt.date) -> int:
+    """Record each target's status of the published plan as computed ``today`` (county parts
+    too), with its reason; a change of status starts ``status_since``, leaves an audit record
+    (the system as actor), and a change for the worse into 滞后, 预警 or 逾期 is told to those
+    who answer for the target (``_answer_for``). Returns how many statuses changed."""
+    from .outlook import Status as Light
+    from .progress import plan_progress
+
+    changed = 0
+    for p in _flatten(plan_progress(plan, today)):
+        target: Target = p.target
+        new = p.status.value if p.status else ""
+        reason = (p.view.reason if p.view else "")[:500]
+        if new == target.status:
+            if reason != target.status_reason:
+                Target.objects.filter(pk=target.pk).update(status_reason=reason)
+            continue
+        old = target.status
+        Target.objects.filter(pk=target.pk).update(status=new, status_reason=reason, status_since=today)
+        audit_log(
+            "update", target, region_code=target.region.code,
+            before={"status": old}, after={"status": new, "reason": reason, "since": today.isoformat()},
+        )
+        changed += 1
+        worse = not old or Light(new).severity > Light(old).severity if new else False
+        if new in ALARMING and worse:
+            label = Light(new).label
+            was = f"由“{Light(old).label}”转为" if old else "为"
+            notify(
+                _answer_for(target), kind="target_status",
+                message=f"{plan.title}：“{target.text}”（{target.region.name}）{was}“{label}”。{reason}",
+                url=reverse("plans:detail", args=[plan.pk]), dedupe_key=f"target-status:{target.pk}:{new}:{today:%Y%m%d}",
+            )
+    return changed

@@ -10,6 +10,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views_edit.plan_new, name="plan_new"),
+    path("kpis/", views.my_kpis, name="my_kpis"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/targets/new/", views_edit.target_new, name="target_new"),
     path("<int:pk>/tasks/<str:category>/", views.task_table, name="task_table"),

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from campuseval.accounts import scope
 from campuseval.accounts.gates import gate_required
 from campuseval.accounts.scope import is_admin
 from campuseval.exporting import XLSX, attachment
 
 from . import access, rules, tables
+from .due import reports_due
 from .forms import AsOfForm
 from .models import ConstructionTask
-from .presenters import has_kpi_targets, pending_reports, plan_actions, target_rows
+from .presenters import has_kpi_targets, kpi_rows, pending_reports, plan_actions, target_rows
 from .progress import plan_progress
 
 plans_readers = gate_required("plans")
@@ -27,6 +30,18 @@ plans_readers = gate_required("plans")
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(access.plans_for(request.user))
     return render(request, "plans/list.html", {"plans": plans, "may_import": is_admin(request.user)})
+
+
+@plans_readers
+@require_GET
+def my_kpis(request: HttpRequest) -> HttpResponse:
+    """我的指标: the KPIs the user's departments lead or co-own, with progress, the last report
+    and what is due; the lead department reports from here."""
+    targets = list(access.department_targets(request.user))
+    reportable = access.reportable_ids(request.user, among=targets)
+    due = {t.pk for t in reports_due(access.led_targets(request.user))}
+    rows = kpi_rows(targets, reportable, due, timezone.localdate())
+    return render(request, "plans/my_kpis.html", {"rows": rows, "has_department": bool(scope.department_ids(request.user))})
 
 
 @plans_readers

@@ -62,6 +62,8 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, f"已提交“{target.text}”的进度，等待规划制定单位采纳")
+            if access.led_targets(request.user).filter(pk=target.pk).exists():
+                return redirect("plans:my_kpis")  # the department's own page, where it reports
             return redirect("plans:detail", pk=target.plan_id)
     return render(request, "plans/report_form.html", {"target": target, "form": form, "error": error}, status=400 if error or form.errors else 200)
 
@@ -86,8 +88,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.task_run_by(request.user, pk)
     form = TaskForm(request.POST)
     if form.is_valid():
-        services.task_update(by=signed_in(request), task=task, **form.cleaned_data)
-        messages.success(request, f"已更新{task.school}的建设任务：{task.get_status_display()}")
+        try:
+            services.task_update(by=signed_in(request), task=task, **form.cleaned_data)
+        except PlanError as exc:
+            messages.error(request, f"{task.school}：{exc}")
+        else:
+            messages.success(request, f"已更新{task.school}的建设任务：{task.get_status_display()}")
     else:
         messages.error(request, f"{task.school}：" + "；".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("plans:task_table", pk=task.plan_id, category=task.category)

@@ -262,11 +262,14 @@ def test_a_report_is_refused_by_the_rules_and_the_doors(cast, plan, targets):
 
 
 @pytest.fixture
-def task(cast, published):
-    return ps.task_add(by=cast.city_admin, plan=published, school=cast.teaching_point_a, category="教学点智慧课堂", year=2022)
+def task(cast, plan, targets):
+    """A named school's task of the plan, made while a draft; the plan is then published."""
+    made = ps.task_add(by=cast.city_admin, plan=plan, school=cast.teaching_point_a, category="教学点智慧课堂", year=2022)
+    ps.plan_publish(by=cast.city_admin, plan=plan)
+    return made
 
 
-def test_a_task_moves_on_and_counts_in_its_target(cast, published, task):
+def test_a_task_moves_on_and_counts_in_its_target(cast, task):
     city = client_for(cast.city_admin)
     built = city.patch(f"/api/tasks/{task.pk}/", {"status": "built", "built_on": "2022-05-01", "evidence": "验收单"})
     assert built.status_code == 200
@@ -276,7 +279,7 @@ def test_a_task_moves_on_and_counts_in_its_target(cast, published, task):
     # Fields left out keep their value.
     started = city.patch(f"/api/tasks/{task.pk}/", {"started_on": "2022-03-01"})
     assert started.status_code == 200 and started.json()["built_on"] == "2022-05-01"
-    detail = city.get(f"/api/plans/{published.pk}/", {"as_of": "2022-09-01"}).json()
+    detail = city.get(f"/api/plans/{task.plan_id}/", {"as_of": "2022-09-01"}).json()
     assert _by_text(detail)["教学点智慧课堂"]["current"] == 1
     task.refresh_from_db()
     assert (task.status, task.started_on) == (ConstructionTask.Status.BUILT, dt.date(2022, 3, 1))
@@ -295,7 +298,7 @@ def test_a_task_is_refused_without_its_dates_or_outside_the_plans_runners(cast, 
     assert task.status == ConstructionTask.Status.PLANNED
 
 
-def test_the_writes_leave_audit_records_with_the_api_user_as_actor(cast, published, task):
+def test_the_writes_leave_audit_records_with_the_api_user_as_actor(cast, task):
     from campuseval.audit.models import AuditRecord
 
     client_for(cast.city_admin).patch(f"/api/tasks/{task.pk}/", {"status": "building"})
@@ -321,3 +324,90 @@ def test_the_schema_lists_every_plan_operation_under_its_chinese_tag(db):
     detail = schema["paths"]["/api/plans/{id}/"]["get"]
     assert [p["name"] for p in detail["parameters"] if p["in"] == "query"] == ["as_of"]
     assert set(detail["responses"]) == {"200", "400", "403", "404"}
+
+
+# --- making plans and targets -------------------------------------------------------------------
+
+
+def test_a_city_administrator_makes_a_plan_and_its_targets_through_the_api(cast):
+    from campuseval.audit.models import AuditRecord
+    from campuseval.regions.models import Department
+
+    api = client_for(cast.city_admin)
+    made = api.post("/api/plans/", {
+        "region": cast.city.code, "title": "滁州市智慧校园三年行动计划", "start_year": 2026, "end_year": 2028,
+        "source": "滁州市教育局《关于……的通知》",
+    })
+    assert made.status_code == 201, made.json()
+    plan = Plan.objects.get(pk=made.json()["id"])
+    assert (made.json()["status"], plan.region, plan.created_by) == ("draft", cast.city, cast.city_admin)
+    coverage = api.post(f"/api/plans/{plan.pk}/targets/", {
+        "text": "2027年建成率不低于30%", "kind": "coverage", "measure": "certified", "year": 2027,
+        "due": "2027-12-31", "value": "30",
+    })
+    assert coverage.status_code == 201, coverage.json()
+    assert (coverage.json()["unit"], coverage.json()["region"], coverage.json()["cumulative"]) == ("%", cast.city.code, True)
+    lead = Department.objects.create(region=cast.city, name="装备信息中心")
+    co = Department.objects.create(region=cast.city, name="基础教育处")
+    kpi = api.post(f"/api/plans/{plan.pk}/targets/", {
+        "text": "培养首席信息官", "kind": "kpi", "measure": "reported", "year": 2028, "due": "2028-12-31",
+        "value": "100", "unit": "名", "lead": lead.pk, "co": [co.pk], "report_by": "2027-06-30",
+    })
+    assert kpi.status_code == 201, kpi.json()
+    assert (kpi.json()["lead"], kpi.json()["co"], kpi.json()["report_by"]) == ("装备信息中心", ["基础教育处"], "2027-06-30")
+    assert [t["text"] for t in api.get(f"/api/plans/{plan.pk}/").json()["targets"]] == ["2027年建成率不低于30%", "培养首席信息官"]
+    assert AuditRecord.objects.filter(object_type="plans.target", action="create").count() == 2
+    assert AuditRecord.objects.filter(object_type="plans.plan", object_id=str(plan.pk), action="create").exists()
+
+
+def test_bad_plans_and_targets_are_named_field_by_field_and_nothing_is_saved(cast, plan):
+    from campuseval.regions.models import Department
+
+    api = client_for(cast.city_admin)
+    backwards = api.post("/api/plans/", {"region": cast.city.code, "title": "倒置", "start_year": 2028, "end_year": 2026})
+    assert backwards.status_code == 400 and "截止年度不能早于起始年度" in str(backwards.json())
+    elsewhere = api.post("/api/plans/", {"region": cast.other_city.code, "title": "别市", "start_year": 2026, "end_year": 2027})
+    assert elsewhere.status_code == 400 and "不能以区域" in str(elsewhere.json()["region"])
+    stray = api.post("/api/plans/", {"region": cast.city.code, "title": "无上级", "start_year": 2026, "end_year": 2027, "submit_by": "2026-05-15"})
+    assert stray.status_code == 400 and "只有响应上级规划的县级规划有提交截止" in str(stray.json())
+    assert list(Plan.objects.all()) == [plan]
+
+    url = f"/api/plans/{plan.pk}/targets/"
+    base = {"text": "覆盖率", "kind": "coverage", "measure": "certified", "year": 2023, "due": "2023-12-31"}
+    too_high = api.post(url, {**base, "value": "130"})
+    assert too_high.status_code == 400 and "覆盖率不能超过 100%" in str(too_high.json())
+    assert "须填写目标值或里程碑" in str(api.post(url, base).json())
+    unknown_kind = api.post(url, {**base, "kind": "wish", "value": "30"})
+    assert unknown_kind.status_code == 400 and "kind" in unknown_kind.json()
+    foreign = Department.objects.create(region=cast.other_city, name="别市处室")
+    not_ours = api.post(url, {**base, "kind": "kpi", "measure": "reported", "value": "10", "lead": foreign.pk})
+    assert not_ours.status_code == 400 and "不是滁州市的处室" in str(not_ours.json()["lead"])
+    early = api.post(url, {**base, "value": "30", "report_by": "2023-06-30"})
+    assert early.status_code == 400 and "只有填报类目标有填报截止" in str(early.json())
+    assert not plan.targets.exists()
+
+
+def test_a_county_plan_answers_a_published_city_plan_and_no_one_adds_to_a_published_plan(cast, plan):
+    county = client_for(cast.county_admin_a)
+    draft_answer = {"region": cast.county_a.code, "title": "琅琊区计划", "start_year": 2022, "end_year": 2023, "answers": plan.pk}
+    refused = county.post("/api/plans/", draft_answer)
+    assert refused.status_code == 400 and "只能响应本市已发布的规划" in str(refused.json()["answers"])
+    ps.plan_publish(by=cast.city_admin, plan=plan)
+    made = county.post("/api/plans/", {**draft_answer, "submit_by": "2022-05-15"})
+    assert made.status_code == 201 and made.json()["answers"] == plan.pk
+    assert county.post("/api/plans/", {**draft_answer, "region": cast.city.code}).status_code == 400
+
+    late = client_for(cast.city_admin).post(f"/api/plans/{plan.pk}/targets/", {
+        "text": "x", "kind": "count", "measure": "certified", "year": 2023, "due": "2023-12-31", "value": "1",
+    })
+    assert late.status_code == 400 and late.json()["code"] == "workflow" and "已发布" in late.json()["detail"]
+
+
+def test_observers_and_departments_make_no_plans_and_other_bureaus_reach_no_plan(cast, plan):
+    body = {"region": cast.city.code, "title": "观察员的规划", "start_year": 2026, "end_year": 2027}
+    refused = client_for(cast.observer).post("/api/plans/", body)
+    assert refused.status_code == 403 and refused.json()["detail"] == GATES["plan_makers"].message
+    target = {"text": "x", "kind": "count", "measure": "certified", "year": 2023, "due": "2023-12-31", "value": "1"}
+    assert client_for(cast.observer).post(f"/api/plans/{plan.pk}/targets/", target).status_code == 403
+    assert client_for(cast.county_admin_a).post(f"/api/plans/{plan.pk}/targets/", target).status_code == 404
+    assert not plan.targets.exists() and Plan.objects.count() == 1

@@ -155,8 +155,11 @@ def submit(page: Page, selector: str) -> None:
 
 
 def saved(page: Page, form: str, version: int) -> None:
-    """Wait for an autosaved form to come back from the server with its new version."""
-    page.wait_for_selector(f'{form} input[name=version][value="{version}"]', state="attached")
+    """Wait for an autosaved form to come back from the server with its new version, and for
+    htmx to have settled it: the swapped-in form listens for changes only once htmx has
+    processed it (``htmx-added`` is removed in the same step), so a change made before that,
+    as a loaded machine allows, would never be saved."""
+    page.wait_for_selector(f'{form}:not(.htmx-added) input[name=version][value="{version}"]', state="attached")
 
 
 def end_stage(page: Page, campaign_id: int, stage: str, next_stage: str, steps=None) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campuseval.audit.models import AuditRecord
+from campuseval.campaigns.models import Application
 from campuseval.imports.kinds.base import RowError
 from campuseval.imports.models import ImportJob
 from campuseval.plans import rules
@@ -26,6 +27,8 @@ from campuseval.plans.models import ConstructionTask, Target
 from campuseval.plans.rules import PlanError
 from campuseval.plans.tables import task_tables
 from campuseval.regions.models import Department, Region
+from tests.campaigns.conftest import make_campaign
+from tests.campaigns.conftest import rubrics as rubrics  # the fixture
 from tests.plans.chuzhou_seed import GROUPS_CSV, PLAN_CSV, POINTS, RURAL, STATED_CSV
 
 from .conftest import last_job, login, read, upload, xlsx
@@ -270,7 +273,7 @@ def test_the_schools_file_makes_tasks_of_existing_schools(client, cast, count_pl
 
 
 def test_the_schools_file_refuses_unknown_schools_and_schools_of_another_region(
-    client, cast, count_plan, django_capture_on_commit_callbacks
+    client, cast, count_plan, rubrics, django_capture_on_commit_callbacks
 ):
     rows = [
         [TITLE, POINTS, 2019, "2134000999", None, None, None, None],  # no such school
@@ -295,12 +298,46 @@ def test_the_schools_file_refuses_unknown_schools_and_schools_of_another_region(
 
 
 def test_a_published_plans_tasks_may_still_move_on(client, cast, count_plan, django_capture_on_commit_callbacks):
+    ps.task_add(by=cast.city_admin, plan=count_plan, school=cast.teaching_point_a, category=POINTS, year=2019)
     ps.plan_publish(by=cast.city_admin, plan=count_plan)
     login(client, cast.city_admin)
     upload(client, "plan_schools", xlsx(SCHOOL_HEADERS, [[TITLE, POINTS, 2019, "2134000003", "在建", None, None, None]]), django_capture_on_commit_callbacks)
 
     assert last_job().status == ImportJob.Status.DONE, messages(last_job())
     assert ConstructionTask.objects.get().status == "building"
+
+
+def test_a_published_plan_takes_no_new_school_nor_a_new_year_and_a_certified_task_stays_closed(
+    client, cast, count_plan, rubrics, django_capture_on_commit_callbacks
+):
+    task = ps.task_add(by=cast.city_admin, plan=count_plan, school=cast.teaching_point_a, category=POINTS, year=2019)
+    ps.plan_publish(by=cast.city_admin, plan=count_plan)
+    login(client, cast.city_admin)
+    rows = [
+        [TITLE, POINTS, 2020, "2134000003", "在建", None, None, None],  # the planned year moved
+        [TITLE, POINTS, 2019, cast.school_a.code, None, None, None, None],  # a school the plan did not name
+    ]
+    upload(client, "plan_schools", xlsx(SCHOOL_HEADERS, rows), django_capture_on_commit_callbacks)
+
+    said = messages(last_job())
+    assert last_job().status == ImportJob.Status.INVALID
+    assert any("第 2 行" in m and "不能更改建设任务的计划年度（2019年）" in m for m in said), said
+    assert any("第 3 行" in m and "学校标识码" in m and "不能新增建设任务" in m for m in said), said
+    task.refresh_from_db()
+    assert (task.year, task.status, ConstructionTask.objects.count()) == (2019, "planned", 1)
+
+    # Closed by its school's certification, the task is not reopened by a file or by hand.
+    ConstructionTask.objects.filter(pk=task.pk).update(
+        status="accepted", built_on=dt.date(2022, 7, 1), accepted_on=dt.date(2022, 7, 1), evidence="2022年认定为合格型",
+        certified_by=Application.objects.create(campaign=make_campaign(cast, rubrics["taizhou-2022"]), school=cast.teaching_point_a),
+    )
+    upload(client, "plan_schools", xlsx(SCHOOL_HEADERS, [[TITLE, POINTS, 2019, "2134000003", "在建", None, None, None]]), django_capture_on_commit_callbacks)
+    said = messages(last_job())
+    assert any("状态" in m and "该任务已因学校获认定而验收通过（2022年认定为合格型），不能改回“在建”" in m for m in said), said
+    response = client.post(f"/plans/tasks/{task.pk}/", {"status": "building"}, follow=True)
+    assert "不能改回“在建”" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "accepted"
 
 
 # --- 行动计划指标 --------------------------------------------------------------------------------

@@ -77,6 +77,50 @@ def test_a_department_user_reports_the_kpis_its_department_leads(client, cast, d
     assert not access.runs(user, deadlines.city_plan)
 
 
+def test_my_kpis_lists_what_the_department_leads_and_co_owns_and_asks_for_the_report_due(client, cast, deadlines, more):
+    other, _, _ = more
+    helper = _user("peihe", "department_user", department=deadlines.other_department)
+    deadlines.kpi.co.add(deadlines.other_department)
+    client.force_login(helper)
+
+    html = client.get("/plans/").content.decode()
+    assert 'href="/plans/kpis/"' in html and "我的指标" in html  # the navigation leads there
+    page = client.get("/plans/kpis/").content.decode()
+
+    # 教师工作处 leads 名师网络课堂开课数 (due 15 May, not reported) and 骨干教师培训人次, and
+    # co-owns 教师信息素养培训覆盖率, which it may not report.
+    rows = page.split('<tr data-target="')[1:]
+    by_target = {int(r.split('"')[0]): r for r in rows}
+    assert set(by_target) == {deadlines.unstaffed_kpi.pk, deadlines.kpi.pk, *[t.pk for t in other.targets.all()]}
+    unstaffed = by_target[deadlines.unstaffed_kpi.pk]
+    assert "须在 2026-05-15 前填报" in unstaffed and f"/plans/targets/{deadlines.unstaffed_kpi.pk}/report/" in unstaffed
+    assert "尚未填报" in unstaffed and "未填报" in unstaffed
+    co_owned = by_target[deadlines.kpi.pk]
+    assert "本处室配合" in co_owned and "/report/" not in co_owned and "牵头：装备信息中心" in co_owned
+    assert "合肥" not in page and "草案指标" not in page
+
+
+def test_a_returned_report_shows_its_reason_on_my_kpis_and_reporting_comes_back_there(client, cast, deadlines):
+    user = deadlines.department_user
+    report = ps.report_submit(by=user, target=deadlines.kpi, as_of=dt.date(2026, 2, 28), value=30, note="一季度")
+    ps.report_decide(by=cast.city_admin, report=report, accept=False, reason="请附培训签到表")
+    client.force_login(user)
+
+    row = client.get("/plans/kpis/").content.decode().split(f'<tr data-target="{deadlines.kpi.pk}"')[1]
+    assert "2026-02-28 · 退回" in row and "退回理由：请附培训签到表" in row and "须在 2026-05-15 前填报" in row
+
+    response = client.post(f"/plans/targets/{deadlines.kpi.pk}/report/", {"as_of": "2026-03-01", "value": "35", "note": "附签到表"})
+    assert response.status_code == 302 and response.url == "/plans/kpis/"
+    row = client.get("/plans/kpis/").content.decode().split(f'<tr data-target="{deadlines.kpi.pk}"')[1]
+    assert "2026-03-01 · 已提交" in row and "须在" not in row and "填报截止 2026-05-15" in row
+
+
+def test_my_kpis_says_so_to_a_user_of_no_department(client, cast, deadlines):
+    client.force_login(cast.city_admin)
+    page = client.get("/plans/kpis/").content.decode()
+    assert "您的账号不属于任何处室" in page and 'href="/plans/kpis/"' not in page.split("<main")[0]
+
+
 def test_plans_are_refused_without_a_role_that_may_see_them(client, cast, deadlines):
     client.force_login(cast.outsider)
     response = client.get("/plans/")

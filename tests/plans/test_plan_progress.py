@@ -248,7 +248,7 @@ def test_the_daily_job_closes_the_tasks_of_certified_schools(cast, plan, more_sc
     published(cast, rubrics["taizhou-2022"], [more_schools[0]], "优秀型", dt.datetime(2022, 7, 1, tzinfo=dt.UTC))
     out = io.StringIO()
     call_command("remind_deadlines", stdout=out)
-    assert out.getvalue().splitlines()[-1].endswith("1 项建设任务因学校已获认定而验收通过")
+    assert "1 项建设任务因学校已获认定而验收通过；" in out.getvalue().splitlines()[-1]
     tasks[0].refresh_from_db()
     tasks[1].refresh_from_db()
     assert tasks[0].status == ConstructionTask.Status.ACCEPTED and "认定为优秀型" in tasks[0].evidence

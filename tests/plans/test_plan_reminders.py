@@ -199,5 +199,5 @@ def test_the_daily_command_sends_the_plans_reminders_after_the_campaigns(cast, d
     lines = out.getvalue().splitlines()
     assert lines[-2] == "共发送 0 条截止提醒"
     # 催办: the county's plan (1), the department's KPI (1), the unstaffed KPI to the city (1).
-    assert lines[-1] == "共发送 3 条规划提醒、催办和通报；0 项建设任务因学校已获认定而验收通过"
-    assert again.getvalue().splitlines()[-1] == "共发送 0 条规划提醒、催办和通报；0 项建设任务因学校已获认定而验收通过"
+    assert lines[-1] == "共发送 3 条规划提醒、催办和通报；0 项建设任务因学校已获认定而验收通过；0 个目标的状态有变化"
+    assert again.getvalue().splitlines()[-1] == "共发送 0 条规划提醒、催办和通报；0 项建设任务因学校已获认定而验收通过；0 个目标的状态有变化"

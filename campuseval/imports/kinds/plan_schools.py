@@ -13,6 +13,7 @@ from typing import Any
 from campuseval.accounts.models import User
 from campuseval.accounts.scope import is_admin
 from campuseval.imports.columns import Column, choice_column, date_column, school_code, text, year
+from campuseval.plans import rules
 from campuseval.plans.models import ConstructionTask, Plan
 from campuseval.plans.services import changes_of, task_add, task_update
 from campuseval.plans.tables import categories
@@ -62,7 +63,8 @@ class PlanSchoolsKind(Kind):
         "计数规划中每所学校的建设任务：每行是一所学校一个类别的任务，按“规划名称 + 类别 + 学校标识码”识别，已有的更新"
         "（包括计划年度），没有的新建。",
         "请先导入该规划的建设任务分解表（或在规划中建好该类别的目标），再导入明细表。",
-        "已发布的规划也可以导入明细表，用来更新建设进度（在建、建成、验收通过）。",
+        "已发布的规划也可以导入明细表，用来更新已有任务的建设进度（在建、建成、验收通过），但不能新增学校或更改计划年度；"
+        "因学校获认定而验收通过的任务不能改回。",
     )
 
     def may_import(self, user: User) -> bool:
@@ -116,6 +118,13 @@ class PlanSchoolsKind(Kind):
                 seen[ident] = row.number
                 task = stored.get((plan.pk, row.values["category"], school.pk))
                 errors += _status_errors(row, layout, task)
+                refused = rules.task_problem(
+                    plan, task, year=row.values.get("year") if row.ok("year") else None,
+                    status=row.values.get("status") if "status" in row.values else None,
+                )
+                if refused is not None:
+                    column, message = refused
+                    errors.append(layout.error(row, "school_code" if column == "school" else column, message))
         return errors
 
     def write(self, rows: list[Row], user: User) -> WriteResult:
