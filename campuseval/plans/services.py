@@ -261,10 +261,6 @@ def report_decide(*, by: User, report: ProgressReport, accept: bool, reason: str
 
 # --- the recorded status (the daily job) ------------------------------------------------------
 
-# A change into one of these is told to those who answer for the target.
-ALARMING = ("behind", "warning", "overdue")
-
-
 def _flatten(progress: list[Any]) -> list[Any]:
     found = []
     for p in progress:
@@ -311,8 +307,8 @@ def statuses_record(*, plan: Plan, today: dt.date) -> int:
             before={"status": old}, after={"status": new, "reason": reason, "since": today.isoformat()},
         )
         changed += 1
-        worse = not old or Light(new).severity > Light(old).severity if new else False
-        if new in ALARMING and worse:
+        # Told: a status that is 滞后 or worse and worse than the one recorded before.
+        if new and Light(new).severity >= Light.BEHIND.severity and (not old or Light(new).severity > Light(old).severity):
             label = Light(new).label
             was = f"由“{Light(old).label}”转为" if old else "为"
             notify(
