@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "campuseval.api",
     "campuseval.todo",
     "campuseval.plans",
+    "campuseval.analytics",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ ABOVE_ACCOUNTS = (
     "campuseval.imports",
     "campuseval.notifications",
     "campuseval.plans",
+    "campuseval.analytics",
     "campuseval.reports",
     "campuseval.dashboards",
     "campuseval.todo",

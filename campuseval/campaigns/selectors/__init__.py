@@ -83,11 +83,9 @@ def self_result(application: Application, rows: list[IndicatorScore] | None = No
     )
 
 
-def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]:
-    """``self_result`` for a list page: facts in one query, one rubric per campaign, no paths up.
-
-    Prefetch ``scores`` on the applications, or each one costs a query.
-    """
+def facts_for(applications: Sequence[Application]) -> dict[int, dict[str, FactValue]]:
+    """Each application's facts as ``school_facts`` reads them (the latest up to the campaign's
+    year), for many applications in one query."""
     if not applications:
         return {}
     latest_year = max(a.campaign.year for a in applications)
@@ -97,21 +95,33 @@ def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]
     by_school: dict[int, list[SchoolFacts]] = {}
     for row in rows:
         by_school.setdefault(row.school_id, []).append(row)
+    out: dict[int, dict[str, FactValue]] = {}
+    for application in applications:
+        year = application.campaign.year
+        facts_row = next((f for f in by_school.get(application.school_id, []) if f.year <= year), None)
+        out[application.pk] = facts_row.as_engine_facts() if facts_row else {"stage": application.school.stage}
+    return out
+
+
+def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]:
+    """``self_result`` for a list page: facts in one query, one rubric per campaign, no paths up.
+
+    Prefetch ``scores`` on the applications, or each one costs a query.
+    """
+    facts = facts_for(applications)
     rubrics: dict[int, Rubric] = {}
     out: dict[int, SchoolResult] = {}
     for application in applications:
         campaign = application.campaign
         if campaign.pk not in rubrics:
             rubrics[campaign.pk] = campaign.rubric.engine_rubric()
-        # The latest facts up to the campaign's year, as ``latest_facts`` picks them.
-        facts_row = next((f for f in by_school.get(application.school_id, []) if f.year <= campaign.year), None)
         scores = list(application.scores.all())
         out[application.pk] = _result(
             application,
             {r.code: float(r.self_score) for r in scores if r.self_score is not None},
             {r.code: bool(r.clause_met) for r in scores if r.clause_met is not None},
             rubric=rubrics[campaign.pk],
-            facts=facts_row.as_engine_facts() if facts_row else {"stage": application.school.stage},
+            facts=facts[application.pk],
             path=False,
         )
     return out
@@ -154,30 +164,39 @@ def combine_scores(values: list[float], method: str) -> float:
     return sum(values) / len(values)
 
 
-def combined_result(application: Application) -> CombinedResult | None:
-    """The experts' submitted scores combined as the campaign says; None before any submit."""
-    campaign = application.campaign
-    rubric = campaign.rubric.engine_rubric()
-    rows = list(
-        ExpertScore.objects.filter(assignment__application=application, assignment__submitted_at__isnull=False)
-    )
-    experts = application.assignments.filter(submitted_at__isnull=False).count()
-    if experts == 0:
-        return None
-    by_code: dict[str, list[ExpertScore]] = {}
-    for row in rows:
-        by_code.setdefault(row.code, []).append(row)
+def combine(
+    campaign: Campaign, rubric: Rubric, rows: Sequence[tuple[str, Decimal | None, bool | None]]
+) -> tuple[dict[str, Combined], dict[str, bool]]:
+    """The experts' submitted ``(code, score, clause)`` rows combined as the campaign says:
+    each indicator's value, gap and flag, and the clauses met (by more than half of the
+    experts who judged them). The one rule for the decision page and the dashboards."""
+    by_code: dict[str, list[tuple[Decimal | None, bool | None]]] = {}
+    for code, score, clause in rows:
+        by_code.setdefault(code, []).append((score, clause))
     indicators: dict[str, Combined] = {}
     for ind in rubric.indicators:
         got = by_code.get(ind.code, [])
-        values = [float(r.score) for r in got if r.score is not None]
-        votes = [bool(r.clause_met) for r in got if r.clause_met is not None]
+        values = [float(score) for score, _clause in got if score is not None]
+        votes = [bool(clause) for _score, clause in got if clause is not None]
         value = combine_scores(values, campaign.combine) if values else 0.0
         gap = max(values) - min(values) if len(values) > 1 else 0.0
         threshold = float(campaign.gap_share * Decimal(str(ind.points)))
         indicators[ind.code] = Combined(ind.code, value, values, votes, gap, len(values) > 1 and gap >= threshold)
-    # A clause counts as met when more than half of the experts judged it met.
     clauses = {c.code: sum(c.clause_votes) * 2 > len(c.clause_votes) for c in indicators.values() if c.clause_votes}
+    return indicators, clauses
+
+
+def combined_result(application: Application) -> CombinedResult | None:
+    """The experts' submitted scores combined as the campaign says; None before any submit."""
+    campaign = application.campaign
+    rubric = campaign.rubric.engine_rubric()
+    rows = ExpertScore.objects.filter(
+        assignment__application=application, assignment__submitted_at__isnull=False
+    ).values_list("code", "score", "clause_met")
+    experts = application.assignments.filter(submitted_at__isnull=False).count()
+    if experts == 0:
+        return None
+    indicators, clauses = combine(campaign, rubric, list(rows))
     result = _result(application, {c.code: c.value for c in indicators.values()}, clauses)
     return CombinedResult(result=result, indicators=indicators, experts=experts)
 

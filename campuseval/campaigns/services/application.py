@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campuseval.accounts.models import User
 from campuseval.audit.services import audit_log, audited_update, snapshot
-from campuseval.campaigns import rules
+from campuseval.campaigns import hooks, rules
 from campuseval.campaigns.models import Application, Campaign, IndicatorScore, Status
 from campuseval.campaigns.rules import EditConflict, WorkflowError
 from campuseval.campaigns.selectors import latest_facts, submit_problems
@@ -44,6 +44,7 @@ def application_create(*, by: User, campaign: Campaign, school: School) -> Appli
         teachers=facts.teachers if facts else None,
     )
     event(application, by, "", Status.DRAFT)
+    hooks.changed([application.pk])
     audit_log(
         "create", application, after=snapshot(application, APPLICATION_FIELDS),
         region_code=region_code(application), by=by,
@@ -73,6 +74,8 @@ def application_update(*, by: User, application: Application, expected_version: 
         application, {**fields, "version": application.version + 1},
         tracked=APPLICATION_FIELDS, region_code=region_code(application), by=by,
     )
+    if "applied_tier" in fields:  # the tier a campaign caps at
+        hooks.changed([application.pk])
     return application
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, audited_update, snapshot
-from campuseval.campaigns import rules
+from campuseval.campaigns import hooks, rules
 from campuseval.campaigns.models import Application, Campaign, Reopening, Status
 from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.selectors.stages import stage_end
@@ -55,6 +55,8 @@ def campaign_update(
     if ends and not confirm_stage_end:
         raise StageEndUnconfirmed(ends)
     audited_update(campaign, fields, tracked=CAMPAIGN_FIELDS, region_code=campaign.city.code, by=by)
+    if {"combine", "cap_at_applied_tier", "gap_share", "rubric_id"} & set(fields):
+        hooks.changed(campaign.applications.values_list("pk", flat=True))
     for end in ends:
         tell_stage_ended(end)
     return campaign

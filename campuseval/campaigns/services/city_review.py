@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from campuseval.accounts.models import User
 from campuseval.audit.services import audit_log, snapshot
-from campuseval.campaigns import rules
+from campuseval.campaigns import hooks, rules
 from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, ExpertScore, Status
 from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.selectors import combined_result, missing_expert_scores
@@ -156,6 +156,7 @@ def expert_submit(*, by: User, assignment: ExpertAssignment) -> ExpertAssignment
         "update", assignment, after={"submitted_at": assignment.submitted_at.isoformat()},
         region_code=region_code(assignment.application), by=by,
     )
+    hooks.changed([assignment.application_id])
     return assignment
 
 

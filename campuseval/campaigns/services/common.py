@@ -12,6 +12,7 @@ from django.utils import timezone
 from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, snapshot
+from campuseval.campaigns import hooks
 from campuseval.campaigns.models import Application, ApplicationEvent
 from campuseval.notifications.services import notify
 from campuseval.regions.models import School
@@ -36,6 +37,8 @@ def transition(application: Application, by: User | None, new: str, note: str = 
     application.version += 1
     application.save()
     event(application, by, old, new, note)
+    # A submission starts counting the school's own scores; any other move changes the status.
+    hooks.changed([application.pk], scores=new == "submitted")
     audit_log(
         "update",
         application,

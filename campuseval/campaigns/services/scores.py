@@ -11,6 +11,7 @@ from typing import Any
 
 from campuseval.accounts.models import User
 from campuseval.audit.services import Entry, audit_append, changed, entry_for, snapshot
+from campuseval.campaigns import hooks
 from campuseval.campaigns.rules import EditConflict, WorkflowError, check_length
 from campuseval.engine import Indicator
 from campuseval.engine import Rubric as EngineRubric
@@ -111,4 +112,6 @@ def save_score_rows(
             action = "create" if created else "update"
             entries.append(entry_for(action, row, before=old or None, after=new, region_code=region_code))
     audit_append(entries, by=by)
+    if "application" in owner:  # an expert's scores count once submitted (expert_submit)
+        hooks.changed([owner["application"].pk])
     return rows

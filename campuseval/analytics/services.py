@@ -1,0 +1,217 @@
+"""Writes of the summary table: what each application's scores give at each level, computed
+with the campaigns' own rules (``result_for``, ``combine``) and stored when they change.
+
+``applications_changed`` is the campaigns' hook (inside the service's transaction);
+``rebuild`` recomputes every row from scratch, in batches, for ``campuseval analytics rebuild``
+and the province demo. Both go through ``summaries``, so they cannot differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from campuseval.campaigns.models import Application, ExpertScore, IndicatorScore, Status
+from campuseval.campaigns.selectors import combine, facts_for, result_for
+from campuseval.engine import Rubric, SchoolResult
+
+from .models import ApplicationSummary, AreaSummary, ExpertSummary, IndicatorSummary, Level
+
+# Applications whose scores do not count yet (or no longer): the pipeline still shows them.
+NOT_COUNTED = frozenset({Status.DRAFT, Status.WITHDRAWN})
+BATCH = 500
+
+
+Row = dict[str, Any]  # a summary row by attribute name (model instances cost too much here)
+
+
+@dataclass
+class Rows:
+    summaries: list[Row] = field(default_factory=list)
+    areas: list[Row] = field(default_factory=list)
+    indicators: list[Row] = field(default_factory=list)
+    experts: list[Row] = field(default_factory=list)
+
+
+def _kind(rubric: Rubric, code: str) -> str:
+    ind = rubric.indicator(code)
+    return ind.requirement or ind.clause_requirement or ""
+
+
+def _expert_rows(ids: Sequence[int]) -> dict[int, list[tuple[int, int, str, Decimal | None, bool | None]]]:
+    rows = ExpertScore.objects.filter(
+        assignment__application_id__in=ids, assignment__submitted_at__isnull=False
+    ).values_list("assignment__application_id", "assignment_id", "assignment__expert_id", "code", "score", "clause_met")
+    out: dict[int, list[tuple[int, int, str, Decimal | None, bool | None]]] = {}
+    for app_id, assignment_id, expert_id, code, score, clause in rows.iterator(chunk_size=5000):
+        out.setdefault(app_id, []).append((assignment_id, expert_id, code, score, clause))
+    return out
+
+
+Own = tuple[str, Decimal | None, bool | None, Decimal | None]  # code, self, clause, county
+
+
+def _own_rows(ids: Sequence[int]) -> dict[int, list[Own]]:
+    rows = IndicatorScore.objects.filter(application_id__in=ids).order_by("id").values_list(
+        "application_id", "code", "self_score", "clause_met", "county_score"
+    )
+    out: dict[int, list[Own]] = {}
+    for app_id, code, own, clause, county in rows.iterator(chunk_size=5000):
+        out.setdefault(app_id, []).append((code, own, clause, county))
+    return out
+
+
+def summaries(applications: Sequence[Application]) -> Rows:
+    """The summary rows of these applications (campaign, rubric and the school's county
+    selected)."""
+    out = Rows()
+    facts = facts_for(applications)
+    ids = [a.pk for a in applications]
+    experts, owns = _expert_rows(ids), _own_rows(ids)
+    rubrics: dict[int, Rubric] = {}
+    for app in applications:
+        campaign = app.campaign
+        if campaign.pk not in rubrics:
+            rubrics[campaign.pk] = campaign.rubric.engine_rubric()
+        rubric = rubrics[campaign.pk]
+        scores = owns.get(app.pk, [])
+        clauses = {code: bool(clause) for code, _s, clause, _c in scores if clause is not None}
+
+        def result(
+            values: dict[str, float], clause_met: dict[str, bool], app: Application = app, rubric: Rubric = rubric
+        ) -> SchoolResult:
+            return result_for(app, values, clause_met, rubric=rubric, facts=facts[app.pk])
+
+        own = result({code: float(v) for code, v, _m, _c in scores if v is not None}, clauses)
+        county_rows = {code: float(v) for code, _s, _m, v in scores if v is not None}
+        county = result(county_rows, clauses) if county_rows else None
+        panel_rows = experts.get(app.pk, [])
+        combined = None
+        panel: dict[str, Any] = {}
+        if panel_rows:
+            panel, panel_clauses = combine(campaign, rubric, [(c, s, m) for _a, _e, c, s, m in panel_rows])
+            combined = result({c.code: c.value for c in panel.values()}, panel_clauses)
+        counts = combined or county or own
+        level = "" if app.status in NOT_COUNTED else (
+            Level.EXPERT if combined else Level.COUNTY if county else Level.SELF
+        )
+        missed = set(counts.basic_missed) | set(counts.demo_missed) if level else set()
+        region_code = app.school.county.code
+        common = {"application_id": app.pk, "campaign_id": campaign.pk, "region_code": region_code}
+        out.summaries.append(dict(
+            school_id=app.school_id, county_id=app.school.county_id, year=campaign.year,
+            status=app.status, applied_tier=app.applied_tier, decided_tier=app.decided_tier,
+            self_total=own.total, county_total=county.total if county else None,
+            expert_total=combined.total if combined else None,
+            self_tier=own.tier or "", county_tier=(county.tier or "") if county else "",
+            expert_tier=(combined.tier or "") if combined else "",
+            experts=len({a for a, *_ in panel_rows}), level=level,
+            missed_basic=len(counts.basic_missed) if level else 0,
+            missed_demo=len(counts.demo_missed) if level else 0,
+            **common,
+        ))
+        for area, total in own.area_totals.items():
+            out.areas.append(dict(
+                area=area, self_total=total,
+                county_total=county.area_totals.get(area) if county else None,
+                expert_total=combined.area_totals.get(area) if combined else None, **common,
+            ))
+        by_code = {row[0]: row for row in scores}
+        for ind in rubric.indicators:
+            code, self_score, _m, county_score = by_code.get(ind.code, (ind.code, None, None, None))
+            got = panel.get(ind.code)
+            out.indicators.append(dict(
+                code=ind.code, kind=_kind(rubric, ind.code), missed=ind.code in missed,
+                self_score=float(self_score) if self_score is not None else None,
+                county_score=float(county_score) if county_score is not None else None,
+                expert_score=got.value if got and got.scores else None,
+                spread=got.gap if got and len(got.scores) > 1 else None, **common,
+            ))
+        by_assignment: dict[tuple[int, int], list[tuple[str, Decimal | None]]] = {}
+        for assignment_id, expert_id, code, score, _clause in panel_rows:
+            by_assignment.setdefault((assignment_id, expert_id), []).append((code, score))
+        for (assignment_id, expert_id), own_scores in by_assignment.items():
+            diffs = [
+                float(score) - sum(panel[code].scores) / len(panel[code].scores)
+                for code, score in own_scores
+                if score is not None and code in panel and panel[code].scores
+            ]
+            out.experts.append(dict(
+                assignment_id=assignment_id, expert_id=expert_id, indicators=len(diffs),
+                signed=sum(diffs), absolute=sum(abs(d) for d in diffs), **common,
+            ))
+    return out
+
+
+def _applications(ids: Iterable[int] | None = None) -> Any:
+    qs = Application.objects.select_related("campaign__rubric", "school__county")
+    return qs if ids is None else qs.filter(pk__in=list(ids))
+
+
+def _replace(ids: Sequence[int], rows: Rows) -> None:
+    for model in (ApplicationSummary, AreaSummary, IndicatorSummary, ExpertSummary):
+        model.objects.filter(application_id__in=ids).delete()
+    _store(rows)
+
+
+def _store(rows: Rows) -> None:
+    """Insert the rows with one ``executemany`` per table: the ORM's per-field preparation
+    would cost more than computing them at province scale."""
+    with connection.cursor() as cursor:
+        for model, objects in (
+            (ApplicationSummary, rows.summaries), (AreaSummary, rows.areas),
+            (IndicatorSummary, rows.indicators), (ExpertSummary, rows.experts),
+        ):
+            if not objects:
+                continue
+            fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.name == "id")]
+            columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+            attnames = [f.attname for f in fields]
+            cursor.executemany(sql, [tuple(o[a] for a in attnames) for o in objects])
+
+
+def refresh(ids: Sequence[int]) -> None:
+    """Recompute the summary of these applications (a row per application that exists)."""
+    for start in range(0, len(ids), BATCH):
+        chunk = list(ids[start : start + BATCH])
+        _replace(chunk, summaries(list(_applications(chunk))))
+
+
+def applications_changed(ids: list[int], scores: bool) -> None:
+    """The campaigns' hook. A status change alone updates the row's status fields in one
+    query; anything else, or a row not there yet, recomputes the application."""
+    if not scores:
+        stale = []
+        for app in Application.objects.filter(pk__in=ids):
+            updated = ApplicationSummary.objects.filter(pk=app.pk, level__in=_unchanged_level(app.status)).update(
+                status=app.status, decided_tier=app.decided_tier,
+            )
+            if not updated:
+                stale.append(app.pk)
+        ids = stale
+    refresh(ids)
+
+
+def _unchanged_level(status: str) -> list[str]:
+    """The levels a row may already have when only the status moves: a move into or out of the
+    statuses that do not count changes what the row counts, so it is recomputed."""
+    if status in NOT_COUNTED:
+        return [""]
+    return [Level.SELF, Level.COUNTY, Level.EXPERT]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute the whole summary from the campaigns' rows; the number of applications."""
+    for model in (ExpertSummary, IndicatorSummary, AreaSummary, ApplicationSummary):
+        model.objects.all().delete()
+    ids = list(Application.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        _store(summaries(list(_applications(ids[start : start + BATCH]))))
+    return len(ids)
