@@ -15,6 +15,7 @@ urlpatterns = [
     path("results/", include("campuseval.campaigns.public_urls")),
     path("todo/", include("campuseval.todo.urls")),
     path("plans/", include("campuseval.plans.urls")),
+    path("dashboards/", include("campuseval.analytics.urls")),
     # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.
     path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),

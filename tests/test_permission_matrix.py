@@ -318,6 +318,9 @@ EDIT_A = "A A A A H D D D D L"
 EDIT_B = "A A H H A D D D D L"
 EDIT_OUT = "A H H H H D D D D L"
 
+DASH = "A A A D D D A D D L"  # the dashboards: the bureaus' administrators and observers
+DASH_B = "A A H D D D A D D L"
+DASH_OUT = "A H H D D D H D D L"
 PLANS = "A A A D D D A A D L"  # the bureaus' administrators and observers
 PLANS_OUT = "A H H D D D H H D L"
 # Run (change) a plan of the city: its administrators; the county and the observer only read it.
@@ -477,6 +480,14 @@ MATRIX: list[Route] = [
     R("plans:report_new", "GET POST", plan_target, in_=PLAN_REPORT, out=PLANS_OUT),
     R("plans:report_decide", "POST", plan_report, in_=PLAN_RUN, out=PLANS_OUT),
     R("plans:task_edit", "POST", plan_task, in_=PLAN_RUN, out=PLANS_OUT),
+    # --- the dashboards: a region's and a school's, through the regions' door ---------------
+    R("analytics:home", "GET", none, _=DASH),
+    R("analytics:region", "GET", county, in_=DASH, sib=DASH_B, out=DASH_OUT),
+    R("analytics:schools", "GET", county, in_=DASH, sib=DASH_B, out=DASH_OUT),
+    R("analytics:chart_file", "GET", lambda w, place, role: {**county(w, place, role), "key": "tiers"},
+      in_=DASH, sib=DASH_B, out=DASH_OUT),
+    R("analytics:school", "GET", school, in_=DASH, sib=DASH_B, out=DASH_OUT),
+    R("analytics:map_upload", "GET POST", county, in_=PLATFORM, out=PLATFORM),
     # --- regions and schools ----------------------------------------------------------------
     R("regions:region_list", "GET", none, _=LOGGED_IN),
     R("regions:region_create", "GET POST", none, _=PLATFORM),

@@ -65,6 +65,10 @@ GATES: dict[str, Gate] = {
         frozenset({Role.PLATFORM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN}),
         "新建规划和目标仅限市、县（市、区）管理员。",
     ),
+    "dashboards": Gate(
+        frozenset({Role.PLATFORM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.OBSERVER}),
+        "数据看板仅供教育局（省、市、县）的管理员和观察员查看。",
+    ),
     "platform": Gate(
         frozenset({Role.PLATFORM_ADMIN}),
         "账号管理仅限平台管理员使用。如需开通或修改账号，请联系平台管理员。",

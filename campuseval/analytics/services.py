@@ -15,11 +15,19 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from campuseval.audit.services import audit_log, snapshot
 from campuseval.campaigns.models import Application, ExpertScore, IndicatorScore, Status
 from campuseval.campaigns.selectors import combine, facts_for, result_for
 from campuseval.engine import Rubric, SchoolResult
 
-from .models import ApplicationSummary, AreaSummary, ExpertSummary, IndicatorSummary, Level
+from .models import (
+    ApplicationSummary,
+    AreaSummary,
+    ExpertSummary,
+    IndicatorSummary,
+    Level,
+    RegionMap,
+)
 
 # Applications whose scores do not count yet (or no longer): the pipeline still shows them.
 NOT_COUNTED = frozenset({Status.DRAFT, Status.WITHDRAWN})
@@ -215,3 +223,19 @@ def rebuild() -> int:
     for start in range(0, len(ids), BATCH):
         _store(summaries(list(_applications(ids[start : start + BATCH]))))
     return len(ids)
+
+
+@transaction.atomic
+def region_map_save(*, by: Any, region: Any, geojson: dict[str, Any], source: str, licence: str) -> RegionMap:
+    """A platform administrator's GeoJSON for a region, with its source and licence (audited)."""
+    found = RegionMap.objects.filter(region=region).first()
+    before = snapshot(found, ["source", "licence"]) if found else None
+    row = found or RegionMap(region=region)
+    row.geojson, row.source, row.licence, row.uploaded_by = geojson, source.strip(), licence.strip(), by
+    row.save()
+    audit_log(
+        "update" if found else "create", row, before=before,
+        after={**snapshot(row, ["source", "licence"]), "features": len(geojson.get("features", []))},
+        region_code=region.code, by=by,
+    )
+    return row

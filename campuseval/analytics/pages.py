@@ -1,0 +1,95 @@
+"""What each dashboard page shows, assembled from the selectors and the charts (no writes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from campuseval.accounts.scope import AnyUser
+from campuseval.regions.models import Region, School
+
+from . import access, presenters, selectors
+from .models import RegionMap
+from .selectors import Scope
+
+
+@dataclass(frozen=True)
+class Crumb:
+    name: str
+    link: str
+
+
+def scope_for(region: Region, year: int | None, as_of: dt.date | None) -> Scope:
+    """The year asked, else the latest with campaigns up to the day asked."""
+    if year is None:
+        years = [y for y in selectors.years(region) if as_of is None or y <= as_of.year]
+        year = years[0] if years else None
+    return Scope(region, year, as_of)
+
+
+def region_map(region: Region) -> RegionMap | None:
+    return RegionMap.objects.filter(region=region).first()
+
+
+def crumbs(user: AnyUser, region: Region, s: Scope) -> list[Crumb]:
+    """The way up to the highest region the viewer may open."""
+    allowed = set(access.dashboard_regions(user).values_list("pk", flat=True))
+    out: list[Crumb] = []
+    node: Region | None = region
+    while node is not None and node.pk in allowed:
+        out.insert(0, Crumb(node.name, presenters.dashboard_link(node.code, s)))
+        node = node.parent
+    return out
+
+
+def region_page(user: AnyUser, region: Region, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
+    s = scope_for(region, year, as_of)
+    parent = Scope(region.parent, s.year, as_of) if region.parent and region.level == Region.Level.COUNTY else None
+    found = region_map(region)
+    charts = presenters.charts(
+        s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None,
+        tiers=presenters.tier_names(s),
+    ) if s.year is not None else [presenters.coverage_chart(s), presenters.board_chart(s)]
+    return {
+        "region": region, "scope": s, "charts": charts, "crumbs": crumbs(user, region, s),
+        "years": selectors.years(region), "region_map": found,
+        "units": selectors.units(region) if region.level != Region.Level.COUNTY else [],
+    }
+
+
+def schools_page(user: AnyUser, region: Region, data: dict[str, Any]) -> dict[str, Any]:
+    s = scope_for(region, data.get("year"), data.get("as_of"))
+    what, key, unit = data.get("what") or "schools", data.get("key") or "", data.get("unit") or ""
+    ids, label = selectors.behind(s, what, key, unit)
+    qs = access.dashboard_schools(user, region)
+    if unit:
+        unit_region = Region.objects.filter(code=unit).first()
+        qs = qs.filter(county__code__startswith=unit[:4] if unit_region and unit_region.level == Region.Level.CITY else unit)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    schools = list(qs.select_related("county").order_by("county__code", "code")[:2000])
+    certified = selectors.certified(s)
+    return {
+        "region": region, "scope": s, "label": label, "schools": schools, "crumbs": crumbs(user, region, s),
+        "tiers": {sid: tier for sid, (tier, _code) in certified.items()},
+        "unit": Region.objects.filter(code=unit).first() if unit else None,
+    }
+
+
+def school_page(user: AnyUser, school: School, as_of: dt.date | None) -> dict[str, Any]:
+    county = school.county
+    rows = selectors.school_rows(Scope(county, None, as_of), school)
+    latest = rows[0] if rows else None
+    s = Scope(county, latest.year if latest else None, as_of)
+    chart = None
+    if latest is not None:
+        found = selectors.main_rubric(s)
+        mine = selectors.area_means(s, found[0], school=school) if found else {}
+        city = Scope(county.parent, s.year, as_of) if county.parent else None
+        chart = presenters.area_chart(s, city, school_means=mine, school_name=school.name)
+    missed = selectors.school_missed(latest.application_id) if latest else []
+    return {
+        "school": school, "scope": s, "rows": rows, "chart": chart, "missed": missed,
+        "crumbs": crumbs(user, county, s), "as_of": as_of,
+    }
