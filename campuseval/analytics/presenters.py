@@ -283,7 +283,7 @@ def drift_chart(s: Scope) -> Chart:
     rows += [[Cell("指标"), Cell(d.key), Cell(number(d.vs_county)), Cell(number(d.vs_experts)), Cell(str(d.n))] for d in by_indicator]
     return Chart("drift", "自评偏差：自评减县级、减专家合成分（正数为自评偏高）",
                  ["按", "区域/指标", "自评 − 县级（平均）", "自评 − 专家（平均）", "份数"], rows, option,
-                 note="区域为总分之差的平均；指标为自评高出专家最多的 10 个指标。")
+                 note="区域：每份申报自评高出县级的分数（按县级评过的指标合计）与高出专家合成总分的分数，取平均；指标：自评高出专家最多的 10 个指标。")
 
 
 def agreement_chart(s: Scope, *, experts: bool) -> Chart:

@@ -249,19 +249,24 @@ class Drift:
 
 
 def drift_by_unit(s: Scope) -> list[Drift]:
+    """Per unit: how many points an application's own scores lie above the county's, summed
+    over the indicators the county scored, and above the experts' combined total; averaged over
+    the applications that have each."""
     names = {u.code: u.name for u in units(s.region)}
-    qs = (
+    totals = (
         _summaries(s).exclude(level="")
         .annotate(unit=Substr("region_code", 1, s.unit_length)).values("unit")
-        .annotate(
-            c=Avg(F("self_total") - F("county_total"), filter=Q(county_total__isnull=False)),
-            e=Avg(F("self_total") - F("expert_total"), filter=Q(expert_total__isnull=False)),
-            n=Count("pk"),
-        )
+        .annotate(e=Avg(F("self_total") - F("expert_total"), filter=Q(expert_total__isnull=False)), n=Count("pk"))
     )
-    found = {r["unit"].ljust(6, "0"): r for r in qs}
+    county = (
+        _scored(s, IndicatorSummary).filter(county_score__isnull=False, self_score__isnull=False)
+        .annotate(unit=Substr("region_code", 1, s.unit_length)).values("unit")
+        .annotate(d=Sum(F("self_score") - F("county_score")), apps=Count("application_id", distinct=True))
+    )
+    by_county = {r["unit"].ljust(6, "0"): r["d"] / r["apps"] for r in county if r["apps"]}
+    found = {r["unit"].ljust(6, "0"): r for r in totals}
     return [
-        Drift(code, name, _round(found[code]["c"]), _round(found[code]["e"]), found[code]["n"])
+        Drift(code, name, _round(by_county.get(code)), _round(found[code]["e"]), found[code]["n"])
         for code, name in names.items() if code in found
     ]
 
@@ -278,7 +283,7 @@ def drift_by_indicator(s: Scope, limit: int = 10) -> list[Drift]:
         )
     )
     found = [Drift(r["code"], r["code"], _round(r["c"]), _round(r["e"]), r["n"]) for r in rows]
-    found = [d for d in found if d.vs_county is not None or d.vs_experts is not None]
+    found = [d for d in found if d.vs_county or d.vs_experts]
     found.sort(key=lambda d: (-(d.vs_experts if d.vs_experts is not None else d.vs_county or 0), d.key))
     return found[:limit]
 
@@ -294,7 +299,7 @@ def spread_by_indicator(s: Scope, limit: int = 10) -> list[Spread]:
     """The indicators the experts agree on least: the mean gap between the highest and the
     lowest score of a panel."""
     rows = (
-        _scored(s, IndicatorSummary).filter(spread__isnull=False).values("code")
+        _scored(s, IndicatorSummary).filter(spread__gt=0).values("code")
         .annotate(m=Avg("spread"), n=Count("pk")).order_by("-m", "code")[:limit]
     )
     return [Spread(r["code"], round(r["m"], 2), r["n"]) for r in rows]

@@ -12,7 +12,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campuseval.analytics import selectors
-from campuseval.analytics.models import ApplicationSummary, AreaSummary, ExpertSummary, IndicatorSummary
+from campuseval.analytics.models import (
+    ApplicationSummary,
+    AreaSummary,
+    ExpertSummary,
+    IndicatorSummary,
+)
 from campuseval.analytics.selectors import Scope
 from campuseval.analytics.services import rebuild
 from campuseval.campaigns import services as s
@@ -110,11 +115,14 @@ def test_drift_shows_who_scored_themselves_above_the_county_and_the_experts(cast
     assert by_code[plain].vs_experts == 0.5  # the experts' mean is half a point below
     units = {d.key: d for d in selectors.drift_by_unit(Scope(cast.city, YEAR))}
     assert units[cast.county_b.code].vs_experts == 0  # school B: full marks at every level
+    # The county scored one indicator of school A, 2 points below the school's own.
+    assert units[cast.county_a.code].vs_county == 2
+    assert units[cast.county_b.code].vs_county is None
 
 
 def test_experts_agreement_by_indicator_and_by_expert(cast, world):
     spreads = {x.code: x.mean for x in selectors.spread_by_indicator(Scope(cast.city, YEAR))}
-    assert spreads[world["plain"].code] == 0.5  # school A: 1 point apart; school B: 0
+    assert spreads == {world["plain"].code: 1}  # school A: 1 point apart; panels that agree are not listed
     experts = selectors.expert_agreement(Scope(cast.county_a, YEAR))
     signs = sorted(e.signed > 0 for e in experts)
     assert len(experts) == 2 and signs == [False, True]  # one below the panel's mean, one above

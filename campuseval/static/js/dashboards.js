@@ -12,6 +12,7 @@
       var geo = document.getElementById(el.dataset.geo);
       if (geo) echarts.registerMap(el.dataset.map, JSON.parse(geo.textContent));
     }
+    el.style.height = (el.dataset.height || 320) + "px";
     var chart = echarts.init(el, null, { renderer: "svg" });
     option.animation = false;
     chart.setOption(option);

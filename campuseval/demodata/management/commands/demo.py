@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from campuseval.accounts.models import User
 from campuseval.audit.models import AuditRecord
+from campuseval.campaigns.models import Stage, Status
 from campuseval.demodata.generate import (
     COUNTIES,
     DEFAULT_PASSWORD,
@@ -25,6 +27,17 @@ from campuseval.demodata.generate import (
     generate_demo,
 )
 from campuseval.demodata.plans import DEPARTMENT_USER
+from campuseval.demodata.province import (
+    DEFAULT_CITIES,
+    DEFAULT_SCHOOLS,
+    MAX_CITIES,
+    OBSERVER,
+    PLATFORM_ADMIN,
+    PROVINCE_CODE,
+    PROVINCE_NAME,
+    ProvinceRefused,
+    province_create,
+)
 from campuseval.demodata.services import (
     START_OVER,
     DemoRefused,
@@ -68,6 +81,18 @@ class Command(BaseCommand):
             action="store_true",
             help="只生成城市、学校和账号，不生成年度创建（更快，供测试使用）",
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="改为生成省级规模的演示数据（示例省：各市、县，约 2 万所学校，三年的年度创建），"
+            "直接批量写入，供看板和压力测试使用",
+        )
+        parser.add_argument(
+            "--cities", type=int, default=DEFAULT_CITIES, help=f"--province：城市数（默认 {DEFAULT_CITIES}）"
+        )
+        parser.add_argument(
+            "--schools", type=int, default=DEFAULT_SCHOOLS, help=f"--province：学校总数（默认 {DEFAULT_SCHOOLS}）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -77,6 +102,9 @@ class Command(BaseCommand):
             validate_password(options["password"])
         except ValidationError as exc:
             raise CommandError("演示密码不符合密码规则：" + "；".join(exc.messages)) from exc
+        if options["province"]:
+            self._province(options)
+            return
         spec = generate_demo(seed=options["seed"], year=options["year"])
         refusal = demo_refusal(spec)
         if refusal and options["if_empty"]:
@@ -96,6 +124,40 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         records = AuditRecord.objects.count() - records_before
         self._summary(spec, result, records, options, time.monotonic() - started)
+
+    def _province(self, options: Any) -> None:
+        if not 1 <= options["cities"] <= MAX_CITIES:
+            raise CommandError(f"--cities 应在 1 到 {MAX_CITIES} 之间")
+        if not options["cities"] <= options["schools"] <= 999_999:
+            raise CommandError("--schools 应不少于城市数，且不超过 999999")
+        out = self.stdout.write
+        out(f"生成省级演示数据：{options['cities']} 个城市、{options['schools']} 所学校（seed {options['seed']}）……")
+
+        def progress(label: str, rows: int, seconds: float) -> None:
+            out(f"  {label:<8}{rows:>10,}  {seconds:7.1f} 秒")
+
+        try:
+            result = province_create(
+                seed=options["seed"], cities=options["cities"], schools=options["schools"],
+                password=options["password"], progress=progress,
+            )
+        except ProvinceRefused as exc:
+            raise CommandError(str(exc)) from exc
+        plan = result.plan
+        stages = Counter(c.stage for c in plan.campaigns if c.year == plan.first_year + 2)
+        statuses = Counter(a.status for a in plan.applications)
+        out(
+            f"完成，共用时 {result.seconds:.1f} 秒：{PROVINCE_NAME} {PROVINCE_CODE}，"
+            f"{len(plan.city_codes())} 个城市、{sum(r.level == 'county' for r in plan.regions)} 个县（市、区）、"
+            f"{len(plan.schools)} 所学校，{len(plan.campaigns)} 个年度创建、{len(plan.applications)} 份申报。"
+        )
+        out("今年的年度创建：" + "、".join(f"{Stage(s).label} {n}" for s, n in sorted(stages.items())))
+        out("申报状态：" + "、".join(f"{Status(s).label} {n}" for s, n in statuses.most_common()))
+        out(
+            f"账号（密码均为 {options['password']}）：平台管理员 {PLATFORM_ADMIN}、观察员 {OBSERVER}（全省）、"
+            f"市级管理员 p-city-<市代码前 4 位>、县级管理员 p-county-<县代码>、评估专家 p-expert-<市代码前 4 位>-<n>"
+        )
+        out(f"看板：{options['url'].rstrip('/')}/dashboards/{PROVINCE_CODE}/")
 
     def _summary(
         self, spec: DemoSpec, result: DemoResult, records: int, options: Any, seconds: float
