@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campuseval.plans.models import Plan, Target
-from campuseval.plans.progress import TargetProgress, target_progress
+from campuseval.plans.progress import TargetProgress, measure, target_progress
 
 from .selectors import Scope, units
 
@@ -50,8 +50,7 @@ def coverage_lines(s: Scope) -> list[CoverageLine]:
         for year in range(first, min(today.year, last) + 1):
             day = min(dt.date(year, 12, 31), today)
             target = next((t for t in line.targets if t.year >= year), line.targets[-1])
-            progress = target_progress(target, day, with_parts=False)
-            line.actual.append((year, progress.current))
+            line.actual.append((year, measure(target, day).current))
         upcoming = next((t for t in line.targets if t.due >= today), None)
         if upcoming is not None:
             progress = target_progress(upcoming, today, with_parts=False)

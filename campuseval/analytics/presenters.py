@@ -50,11 +50,11 @@ class Chart:
 
 
 def number(value: float | Decimal | int | None, unit: str = "") -> str:
+    """A figure as a bureau writes it: no trailing zeros, no “-0”."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        value = round(value, 2)
-    text = f"{value:f}".rstrip("0").rstrip(".") if isinstance(value, Decimal) else f"{value:g}" if isinstance(value, float) else str(value)
+    figure = Decimal(str(round(float(value), 2))).normalize() + 0
+    text = f"{figure:f}"
     return f"{text}{unit}"
 
 

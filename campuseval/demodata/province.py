@@ -395,9 +395,9 @@ def _campaign(city: PRegion, year: int, today: dt.date, n: int, rubrics: Sequenc
     stage = CURRENT_STAGES[n % len(CURRENT_STAGES)]
     k = CURRENT_STAGES.index(stage)
     opens = today - dt.timedelta(days=20 + 15 * k)
-    days = [opens + dt.timedelta(days=30 + 15 * i) for i in range(4)]
+    app, county, city_review, publication = (_local(opens + dt.timedelta(days=30 + 15 * i), 23, 59) for i in range(4))
     return PCampaign(
-        key, city.code, year, name, rubric, stage, _local(opens, 8), *(_local(d, 23, 59) for d in days),
+        key, city.code, year, name, rubric, stage, _local(opens, 8), app, county, city_review, publication,
         published_at=_local(today - dt.timedelta(days=7), 10) if stage == Stage.PUBLISHED else None,
     )
 
@@ -440,7 +440,7 @@ class _Clock:
     def __init__(self, rng: random.Random, c: PCampaign, now: dt.datetime) -> None:
         self.rng, self.now, self.at = rng, now - MINUTE, c.opens_at
         end = c.published_at or c.publication_deadline
-        self.windows = {
+        self.windows: dict[str, tuple[dt.datetime, dt.datetime]] = {
             Stage.APPLICATION: (c.opens_at, c.application_deadline),
             Stage.COUNTY_REVIEW: (c.application_deadline, c.county_review_deadline),
             Stage.CITY_REVIEW: (c.county_review_deadline, c.city_review_deadline),
@@ -638,8 +638,9 @@ def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Se
     wanted = {f.attname for f in model._meta.concrete_fields if not f.primary_key}
     assert set(columns) == wanted, f"{model.__name__}: {sorted(wanted ^ set(columns))}"
     quote = connection.ops.quote_name
+    column = {f.attname: f.column for f in model._meta.concrete_fields}
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(model._meta.get_field(c).column) for c in columns)}) "
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column[c]) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     count = 0
@@ -917,11 +918,12 @@ class _Writer:
         quarter = _quarter_end(today)
         for p in plans:
             base = rng.choice((2, 3, 4, 5))
-            for n, (y, value) in enumerate(zip(range(year - 1, year + 2), (base, base * 2 + 2, base * 3 + 6), strict=True), 1):
+            ladder = (base, base * 2 + 2, base * 3 + 6)
+            for n, (y, share) in enumerate(zip(range(year - 1, year + 2), ladder, strict=True), 1):
                 targets.append(Target(
-                    plan=p, region=p.region, project="智慧校园建成率", text=f"{y}年智慧校园建成率不低于{value}%",
+                    plan=p, region=p.region, project="智慧校园建成率", text=f"{y}年智慧校园建成率不低于{share}%",
                     kind=Target.Kind.COVERAGE, measure=Target.Measure.CERTIFIED, year=y, due=dt.date(y, 12, 31),
-                    value=Decimal(value), unit="%", order=n,
+                    value=Decimal(share), unit="%", order=n,
                 ))
             kpis = (
                 ("教师信息技术应用能力提升工程2.0培训合格率", Decimal(100), "%", Decimal(rng.randint(70, 95))),

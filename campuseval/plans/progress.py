@@ -228,7 +228,7 @@ def _start(target: Target) -> dt.date:
 
 def target_progress(target: Target, today: dt.date | None = None, *, with_parts: bool = True) -> TargetProgress:
     today = today or timezone.localdate()
-    progress = _measure(target, today)
+    progress = measure(target, today)
     progress.as_of = today
     if progress.current is not None and target.value is not None:
         pipe = None
@@ -253,7 +253,9 @@ def target_progress(target: Target, today: dt.date | None = None, *, with_parts:
     return progress
 
 
-def _measure(target: Target, today: dt.date) -> TargetProgress:
+def measure(target: Target, today: dt.date) -> TargetProgress:
+    """The value reached by ``today`` alone (no status, no projection): the coverage line of
+    the dashboards reads it year by year."""
     if target.measure == Target.Measure.REPORTED:
         report = latest_accepted(target, today)
         value = report.value if report is not None else None
