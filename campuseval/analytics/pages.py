@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from campuseval.accounts.scope import AnyUser
+from campuseval.plans.progress import shared_reads
 from campuseval.regions.models import Region, School
 
 from . import access, presenters, selectors
@@ -47,15 +48,20 @@ def region_page(user: AnyUser, region: Region, year: int | None, as_of: dt.date 
     s = scope_for(region, year, as_of)
     parent = Scope(region.parent, s.year, as_of) if region.parent and region.level == Region.Level.COUNTY else None
     found = region_map(region)
-    charts = presenters.charts(
-        s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None,
-        tiers=presenters.tier_names(s),
-    ) if s.year is not None else [presenters.coverage_chart(s), presenters.board_chart(s)]
+    with shared_reads():
+        charts = _charts(user, s, parent, found)
     return {
         "region": region, "scope": s, "charts": charts, "crumbs": crumbs(user, region, s),
         "years": selectors.years(region), "region_map": found,
         "units": selectors.units(region) if region.level != Region.Level.COUNTY else [],
     }
+
+
+def _charts(user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | None) -> list[presenters.Chart]:
+    return presenters.charts(
+        s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None,
+        tiers=presenters.tier_names(s),
+    ) if s.year is not None else [presenters.coverage_chart(s), presenters.board_chart(s)]
 
 
 def schools_page(user: AnyUser, region: Region, data: dict[str, Any]) -> dict[str, Any]:

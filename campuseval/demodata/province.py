@@ -733,7 +733,7 @@ class _Writer:
             drawn = self._applications(plan)
         with self.part("指标评分"):
             self._scores(plan, drawn)
-        with self.part("专家评审"):
+        with self.part("专家评分"):
             self._panels(plan, drawn)
         with self.part("状态变化"):
             self._events(plan)
@@ -885,7 +885,7 @@ class _Writer:
                     for ind, value, vote in zip(rubric.indicators, values, votes, strict=True):
                         yield (assignment, ind.code, self.dec(value), vote, "", 1, when)
 
-        self.counts["专家评审"] = len(rows)
+        self.counts["专家分配"] = len(rows)
         self.counts["专家评分"] = _insert(ExpertScore, EXPERT_SCORE_COLUMNS, score_rows())
 
     def _events(self, plan: ProvincePlan) -> None:

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -88,6 +92,45 @@ def counted_campaigns(plan: Plan) -> QuerySet[Campaign]:
     return Campaign.objects.filter(city=city)
 
 
+# --- reads shared by the targets of a page ----------------------------------------------------
+
+T = TypeVar("T")
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("plans_progress_shared", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, what every target of a plan reads again (its counted campaigns, the
+    last campaign's outcomes, a population's size) is read once. The memo lives only as long
+    as the block (one page), so nothing read in it outlives the request."""
+    if _SHARED.get() is not None:  # already shared by an enclosing block
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(key: Any, compute: Callable[[], T]) -> T:
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _counted(plan: Plan) -> list[Campaign]:
+    return _shared(("counted", plan.pk), lambda: list(counted_campaigns(plan).select_related("rubric")))
+
+
+def _population_size(target: Target) -> int:
+    key = ("population", target.region_id, target.scope, target.school_stage, target.location)
+    return _shared(key, lambda: population(target).count())
+
+
 def tier_choices(plan: Plan) -> list[str]:
     """The tiers of the rubrics the plan's campaigns use, highest first, each once."""
     names: dict[str, None] = {}
@@ -110,27 +153,51 @@ def _tiers(campaigns: dict[int, Campaign]) -> dict[int, list[str]]:
     return {pk: c.tier_names for pk, c in campaigns.items()}
 
 
+def _population_ids(target: Target) -> frozenset[int]:
+    key = ("population_ids", target.region_id, target.scope, target.school_stage, target.location)
+    return _shared(key, lambda: frozenset(population(target).values_list("pk", flat=True)))
+
+
 def certified_schools(target: Target, as_of: dt.date) -> set[int]:
     """The schools of the population certified at the target's tier or above by ``as_of``
     (its year alone for a target that is not cumulative)."""
     end = dt.datetime.combine(as_of, dt.time.max, tzinfo=timezone.get_current_timezone())
-    campaigns = counted_campaigns(target.plan).filter(published_at__isnull=False, published_at__lte=end)
-    if not target.cumulative:
-        campaigns = campaigns.filter(published_at__year=target.year)
-    by_pk = {c.pk: c for c in campaigns.select_related("rubric")}
+    by_pk = {
+        c.pk: c for c in _counted(target.plan)
+        if c.published_at is not None and c.published_at <= end
+        and (target.cumulative or timezone.localtime(c.published_at).year == target.year)
+    }
     tiers = _tiers(by_pk)
-    rows = Application.objects.filter(
-        campaign_id__in=by_pk, status=Status.PUBLISHED, school__in=population(target)
-    ).values_list("school_id", "campaign_id", "decided_tier")
-    return {school for school, campaign, tier in rows if _reaches(tier, target.tier, tiers[campaign])}
+    every = {c.pk for c in _counted(target.plan) if c.published_at is not None}
+    rows: list[tuple[int, int, str]] = _shared(("certified", target.plan_id), lambda: list(
+        Application.objects.filter(campaign_id__in=every, status=Status.PUBLISHED)
+        .values_list("school_id", "campaign_id", "decided_tier")
+    ))
+    schools = _population_ids(target)
+    return {
+        school for school, campaign, tier in rows
+        if campaign in by_pk and school in schools and _reaches(tier, target.tier, tiers[campaign])
+    }
 
 
 def done_tasks(target: Target, as_of: dt.date) -> int:
-    tasks = ConstructionTask.objects.filter(
-        plan=target.plan, category=target.category, school__in=population(target), status__in=DONE_TASKS
-    ).filter(Q(built_on__lte=as_of) | Q(built_on__isnull=True, accepted_on__lte=as_of))
-    tasks = tasks.filter(year__lte=target.year) if target.cumulative else tasks.filter(year=target.year)
-    return tasks.count()
+    """The plan's tasks of the target's category in its population built (or, without a build
+    date, accepted) by ``as_of``, planned up to its year (that year alone when not cumulative)."""
+    tasks: list[tuple[str, int, int, dt.date | None, dt.date | None]] = _shared(("tasks", target.plan_id), lambda: list(
+        ConstructionTask.objects.filter(plan=target.plan, status__in=DONE_TASKS)
+        .values_list("category", "school_id", "year", "built_on", "accepted_on")
+    ))
+    schools = _population_ids(target)
+
+    def counts(year: int, built: dt.date | None, accepted: dt.date | None) -> bool:
+        done = built <= as_of if built is not None else accepted is not None and accepted <= as_of
+        in_years = year <= target.year if target.cumulative else year == target.year
+        return done and in_years
+
+    return sum(
+        1 for category, school, year, built, accepted in tasks
+        if category == target.category and school in schools and counts(year, built, accepted)
+    )
 
 
 def schools_meeting(target: Target, as_of: dt.date) -> tuple[int, int]:
@@ -157,11 +224,17 @@ def fact_condition(target: Target) -> str:
 
 
 def latest_accepted(target: Target, as_of: dt.date) -> ProgressReport | None:
-    return (
-        ProgressReport.objects.filter(target=target, status=ProgressReport.Status.ACCEPTED, as_of__lte=as_of)
-        .order_by("-as_of", "-created_at")
-        .first()
-    )
+    """The target's latest accepted report up to ``as_of`` (the latest made, on the same day)."""
+    reports: dict[int, list[ProgressReport]] = _shared(("reports", target.plan_id), lambda: _accepted_by_target(target.plan))
+    found = [r for r in reports.get(target.pk, []) if r.as_of <= as_of]
+    return max(found, key=lambda r: (r.as_of, r.created_at)) if found else None
+
+
+def _accepted_by_target(plan: Plan) -> dict[int, list[ProgressReport]]:
+    out: dict[int, list[ProgressReport]] = {}
+    for report in ProgressReport.objects.filter(target__plan=plan, status=ProgressReport.Status.ACCEPTED):
+        out.setdefault(report.target_id, []).append(report)
+    return out
 
 
 # --- the pipeline ---------------------------------------------------------------------------
@@ -176,15 +249,16 @@ PIPELINE_STAGES = (
 def pass_rates(target: Target) -> list[Fraction]:
     """From each pipeline stage, the share of the last published campaign's applications that
     were certified at the target's tier or above (0 where that stage had none)."""
-    last = counted_campaigns(target.plan).filter(published_at__isnull=False).order_by("-published_at").first()
-    if last is None:
+    published = [c for c in _counted(target.plan) if c.published_at is not None]
+    if not published:
         return [Fraction(0)] * len(PIPELINE_STAGES)
+    last = max(published, key=lambda c: c.published_at)  # type: ignore[arg-type,return-value]
     tiers = last.tier_names
-    finals = list(
+    finals = _shared(("finals", last.pk), lambda: list(
         Application.objects.filter(campaign=last)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .values_list("status", "decided_tier")
-    )
+    ))
     reached = [s for s, tier in finals if _reaches(tier, target.tier, tiers)]
     recommended = [s for s, _ in finals if s in rules.RECOMMENDED_ONWARD]
     submitted = len(finals)
@@ -197,9 +271,7 @@ def pass_rates(target: Target) -> list[Fraction]:
 
 def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
     """The schools of the population now in an unpublished campaign, per stage."""
-    campaigns = {
-        c.pk: c for c in counted_campaigns(target.plan).filter(published_at__isnull=True).select_related("rubric")
-    }
+    campaigns = {c.pk: c for c in _counted(target.plan) if c.published_at is None}
     tiers = _tiers(campaigns)
     rows = (
         Application.objects.filter(campaign_id__in=campaigns, school__in=population(target))
@@ -269,7 +341,7 @@ def measure(target: Target, today: dt.date) -> TargetProgress:
         else done_tasks(target, today)
     )
     if target.kind == Target.Kind.COVERAGE:
-        whole = population(target).count()
+        whole = _population_size(target)
         share = outlook.percent_half_up(count, whole)
         return TargetProgress(target, Decimal(share) if share is not None else None, count, whole)
     return TargetProgress(target, Decimal(count), count)
@@ -349,4 +421,5 @@ def plan_progress(plan: Plan, today: dt.date | None = None) -> list[TargetProgre
     targets = plan.targets.filter(parent__isnull=True).select_related("region", "plan", "lead").order_by(
         "order", "year", "pk"
     )
-    return [target_progress(t, today) for t in targets]
+    with shared_reads():
+        return [target_progress(t, today) for t in targets]

@@ -134,7 +134,7 @@ class Command(BaseCommand):
         out(f"生成省级演示数据：{options['cities']} 个城市、{options['schools']} 所学校（seed {options['seed']}）……")
 
         def progress(label: str, rows: int, seconds: float) -> None:
-            out(f"  {label:<8}{rows:>10,}  {seconds:7.1f} 秒")
+            out(f"  {label}{'　' * (6 - len(label))}{rows:>10,} 行  {seconds:6.1f} 秒")
 
         try:
             result = province_create(
@@ -145,13 +145,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         plan = result.plan
         stages = Counter(c.stage for c in plan.campaigns if c.year == plan.first_year + 2)
+        experts = result.counts.get("专家分配", 0)
         statuses = Counter(a.status for a in plan.applications)
         out(
             f"完成，共用时 {result.seconds:.1f} 秒：{PROVINCE_NAME} {PROVINCE_CODE}，"
             f"{len(plan.city_codes())} 个城市、{sum(r.level == 'county' for r in plan.regions)} 个县（市、区）、"
             f"{len(plan.schools)} 所学校，{len(plan.campaigns)} 个年度创建、{len(plan.applications)} 份申报。"
         )
-        out("今年的年度创建：" + "、".join(f"{Stage(s).label} {n}" for s, n in sorted(stages.items())))
+        out("今年的年度创建：" + "、".join(f"{s.label} {stages[s]}" for s in Stage if stages[s]))
+        out(f"专家分配 {experts} 条；{plan.first_year}、{plan.first_year + 1} 年的年度创建已公布。")
         out("申报状态：" + "、".join(f"{Status(s).label} {n}" for s, n in statuses.most_common()))
         out(
             f"账号（密码均为 {options['password']}）：平台管理员 {PLATFORM_ADMIN}、观察员 {OBSERVER}（全省）、"
