@@ -61,7 +61,9 @@ def _charts(user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | No
     return presenters.charts(
         s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None,
         tiers=presenters.tier_names(s),
-    ) if s.year is not None else [presenters.coverage_chart(s), presenters.board_chart(s)]
+    ) if s.year is not None else [
+        presenters.coverage_chart(s), presenters.map_chart(s, found.geojson if found else None), presenters.board_chart(s),
+    ]
 
 
 def schools_page(user: AnyUser, region: Region, data: dict[str, Any]) -> dict[str, Any]:
