@@ -12,7 +12,7 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "hei
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_leader_reads_the_dashboards_and_drills_down(browser, live_server, transactional_db, cast, world, client, settings, shots, size):  # noqa: F811
-    client.force_login(cast.city_admin)
+    client.force_login(cast.platform_admin)  # who may open every level, the province included
     context = browser.new_context(viewport=SIZES[size])
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
@@ -22,6 +22,7 @@ def test_a_leader_reads_the_dashboards_and_drills_down(browser, live_server, tra
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     for name, path in [
+        ("province", f"/dashboards/{cast.province.code}/"),
         ("city", f"/dashboards/{cast.city.code}/"),
         ("county", f"/dashboards/{cast.county_a.code}/"),
         ("school", f"/dashboards/school/{cast.school_a.code}/"),
