@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from campuseval.campaigns.models import Status
 from campuseval.engine import Rubric
@@ -99,19 +100,19 @@ def coverage_chart(s: Scope) -> Chart:
     series: list[dict[str, Any]] = []
     years: list[int] = sorted({y for line in lines for y, _v in line.ladder} | {y for line in lines for y, _v in line.actual})
     for line in lines:
-        name = line.tier or "任一等级"
+        name = line.tier or _("任一等级")
         ladder = dict(line.ladder)
         actual = dict(line.actual)
-        series.append({"name": f"{name} 目标", "type": "line", "step": "end", "data": [_f(ladder.get(y)) for y in years]})
-        series.append({"name": f"{name} 实际", "type": "line", "data": [_f(actual.get(y)) for y in years]})
+        series.append({"name": _("{name} 目标").format(name=name), "type": "line", "step": "end", "data": [_f(ladder.get(y)) for y in years]})
+        series.append({"name": _("{name} 实际").format(name=name), "type": "line", "data": [_f(actual.get(y)) for y in years]})
         if line.projection is not None:
             year, low, mid, high = line.projection
             series.append({
-                "name": f"{name} 预测", "type": "scatter", "symbolSize": 10,
+                "name": _("{name} 预测").format(name=name), "type": "scatter", "symbolSize": 10,
                 "data": [[str(year), _f(mid)]],
             })
             series.append({
-                "name": f"{name} 预测区间", "type": "line", "lineStyle": {"type": "dashed"},
+                "name": _("{name} 预测区间").format(name=name), "type": "line", "lineStyle": {"type": "dashed"},
                 "data": [[str(year), _f(low)], [str(year), _f(high)]],
             })
         for y in years:
@@ -129,8 +130,8 @@ def coverage_chart(s: Scope) -> Chart:
         "series": series,
     }
     return Chart(
-        "coverage", "覆盖率与目标（按年度）", ["等级", "年度", "目标", "实际（年末）", "预测（区间）"], rows, option,
-        note="目标为规划中按年度的覆盖率阶梯；实际为当年年末（本年为所选日期）已认定学校的占比；预测含在评学校按上次通过率推算的区间。",
+        "coverage", _("覆盖率与目标（按年度）"), [_("等级"), _("年度"), _("目标"), _("实际（年末）"), _("预测（区间）")], rows, option,
+        note=_("目标为规划中按年度的覆盖率阶梯；实际为当年年末（本年为所选日期）已认定学校的占比；预测含在评学校按上次通过率推算的区间。"),
     )
 
 
@@ -146,7 +147,7 @@ def tier_chart(s: Scope, tiers: list[str]) -> Chart:
     names = [r.unit.name for r in data]
     count_series = [{"name": t, "data": [r.by_tier.get(t, 0) for r in data]} for t in tiers]
     share_series = [
-        {"name": f"{t}（占比）", "data": [_f(outlook.percent_half_up(r.by_tier.get(t, 0), r.schools)) for r in data],
+        {"name": _("{tier}（占比）").format(tier=t), "data": [_f(outlook.percent_half_up(r.by_tier.get(t, 0), r.schools)) for r in data],
          "xAxisIndex": 1, "yAxisIndex": 1}
         for t in tiers
     ]
@@ -156,7 +157,7 @@ def tier_chart(s: Scope, tiers: list[str]) -> Chart:
         {"left": "55%", "right": 8, "top": 36, "bottom": 8, "containLabel": True},
     ]
     option["xAxis"] = [option["xAxis"], {**option["xAxis"], "gridIndex": 1}]
-    option["yAxis"] = [{"type": "value", "name": "所"}, {"type": "value", "name": "%", "max": 100, "gridIndex": 1}]
+    option["yAxis"] = [{"type": "value", "name": _("所")}, {"type": "value", "name": "%", "max": 100, "gridIndex": 1}]
     option["series"] = count_series + [{**x, "type": "bar", "stack": "share"} for x in share_series]
     rows = []
     for r in data:
@@ -166,9 +167,9 @@ def tier_chart(s: Scope, tiers: list[str]) -> Chart:
             cells += [Cell(str(n), schools_link(s, "certified", t, r.unit.code)), Cell(share(n, r.schools))]
         cells += [Cell(str(r.certified), schools_link(s, "certified", "", r.unit.code)), Cell(share(r.certified, r.schools))]
         rows.append(cells)
-    columns = ["区域", "学校数"] + [x for t in tiers for x in (t, f"{t}占比")] + ["已认定合计", "覆盖率"]
-    return Chart("tiers", "各等级学校分布（数量与占比）", columns, rows, option,
-                 note="每所学校按其最近一次公布的认定等级计；占比为占本区域学校数的比例。")
+    columns = [_("区域"), _("学校数")] + [x for t in tiers for x in (t, _("{tier}占比").format(tier=t))] + [_("已认定合计"), _("覆盖率")]
+    return Chart("tiers", _("各等级学校分布（数量与占比）"), columns, rows, option,
+                 note=_("每所学校按其最近一次公布的认定等级计；占比为占本区域学校数的比例。"))
 
 
 def map_chart(s: Scope, geo: dict[str, Any] | None) -> Chart:
@@ -199,8 +200,8 @@ def map_chart(s: Scope, geo: dict[str, Any] | None) -> Chart:
                 for i, (u, v) in enumerate(values)
             ]}],
         }
-    return Chart("map", "各区域覆盖率地图", ["区域", "覆盖率"], rows, option, geo=geo,
-                 note="" if geo is None else "地图数据由平台管理员上传，来源与许可见下方。")
+    return Chart("map", _("各区域覆盖率地图"), [_("区域"), _("覆盖率")], rows, option, geo=geo,
+                 note="" if geo is None else _("地图数据由平台管理员上传，来源与许可见下方。"))
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -217,9 +218,9 @@ def pipeline_chart(s: Scope) -> Chart:
         cells += [Cell(str(r.by_status.get(st, 0)), schools_link(s, "status", st, r.unit.code)) for st in shown]
         cells.append(Cell(f"{r.recommended}/{r.quota}" if r.quota else str(r.recommended)))
         rows.append(cells)
-    columns = ["区域"] + [Status(st).label for st in shown] + ["已推荐/名额"]
-    return Chart("pipeline", f"{s.year} 年度各阶段申报（含推荐名额使用）", columns, rows, _bar(names, series, stack=True),
-                 note="按申报当时（所选日期）的状态计；名额为每县推荐总数上限。")
+    columns = [_("区域")] + [Status(st).label for st in shown] + [_("已推荐/名额")]
+    return Chart("pipeline", _("{year} 年度各阶段申报（含推荐名额使用）").format(year=s.year), columns, rows, _bar(names, series, stack=True),
+                 note=_("按申报当时（所选日期）的状态计；名额为每县推荐总数上限。"))
 
 
 # --- scores ---------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def pipeline_chart(s: Scope) -> Chart:
 def area_chart(s: Scope, parent: Scope | None, school_means: dict[str, float] | None = None, school_name: str = "") -> Chart:
     found = selectors.main_rubric(s)
     if found is None:
-        return Chart("areas", "各领域平均得分", [], [])
+        return Chart("areas", _("各领域平均得分"), [], [])
     code, rubric = found
     mine = selectors.area_means(s, code)
     theirs = selectors.area_means(parent, code) if parent is not None else {}
@@ -250,9 +251,9 @@ def area_chart(s: Scope, parent: Scope | None, school_means: dict[str, float] | 
         + ([Cell(number(school_means.get(a.code)))] if school_means is not None else [])
         for a in areas
     ]
-    columns = ["领域", "满分", s.region.name] + ([parent.region.name] if parent else []) + ([school_name] if school_means is not None else [])
-    return Chart("areas", f"各领域平均得分（{rubric.name}）", columns, rows, option,
-                 note="按已提交申报在最终层级（专家合成分，否则县级评分，否则自评）的得分平均。")
+    columns = [_("领域"), _("满分"), s.region.name] + ([parent.region.name] if parent else []) + ([school_name] if school_means is not None else [])
+    return Chart("areas", _("各领域平均得分（{rubric}）").format(rubric=rubric.name), columns, rows, option,
+                 note=_("按已提交申报在最终层级（专家合成分，否则县级评分，否则自评）的得分平均。"))
 
 
 def _area_points(rubric: Rubric, area_code: str) -> float:
@@ -263,12 +264,12 @@ def _area_points(rubric: Rubric, area_code: str) -> float:
 def missed_chart(s: Scope) -> Chart:
     data = selectors.most_missed(s)
     labels = [f"{'★' if m.kind == 'basic' else '▲'}{m.code}" for m in data]
-    option = _bar(labels, [{"name": "未达到的学校数", "data": [
+    option = _bar(labels, [{"name": _("未达到的学校数"), "data": [
         {"value": m.schools, "link": schools_link(s, "missed", m.code)} for m in data
     ]}])
-    rows = [[Cell("★ 基本要求" if m.kind == "basic" else "▲ 示范要求"), Cell(m.code),
+    rows = [[Cell("★ 基本要求" if m.kind == "basic" else _("▲ 示范要求")), Cell(m.code),
              Cell(str(m.schools), schools_link(s, "missed", m.code))] for m in data]
-    return Chart("missed", "未达到最多的指标（★ 在前，▲ 在后）", ["要求", "指标", "学校数"], rows, option)
+    return Chart("missed", _("未达到最多的指标（★ 在前，▲ 在后）"), [_("要求"), _("指标"), _("学校数")], rows, option)
 
 
 def drift_chart(s: Scope) -> Chart:
@@ -276,25 +277,25 @@ def drift_chart(s: Scope) -> Chart:
     by_indicator = selectors.drift_by_indicator(s)
     names = [d.name for d in by_unit]
     option = _bar(names, [
-        {"name": "自评 − 县级", "data": [d.vs_county for d in by_unit]},
-        {"name": "自评 − 专家", "data": [d.vs_experts for d in by_unit]},
+        {"name": _("自评 − 县级"), "data": [d.vs_county for d in by_unit]},
+        {"name": _("自评 − 专家"), "data": [d.vs_experts for d in by_unit]},
     ])
     rows = [[Cell("区域"), Cell(d.name, dashboard_link(d.key, s)), Cell(number(d.vs_county)), Cell(number(d.vs_experts)), Cell(str(d.n))] for d in by_unit]
     rows += [[Cell("指标"), Cell(d.key), Cell(number(d.vs_county)), Cell(number(d.vs_experts)), Cell(str(d.n))] for d in by_indicator]
-    return Chart("drift", "自评偏差：自评减县级、减专家合成分（正数为自评偏高）",
-                 ["按", "区域/指标", "自评 − 县级（平均）", "自评 − 专家（平均）", "份数"], rows, option,
-                 note="区域：每份申报自评高出县级的分数（按县级评过的指标合计）与高出专家合成总分的分数，取平均；指标：自评高出专家最多的 10 个指标。")
+    return Chart("drift", _("自评偏差：自评减县级、减专家合成分（正数为自评偏高）"),
+                 [_("按"), _("区域/指标"), _("自评 − 县级（平均）"), _("自评 − 专家（平均）"), _("份数")], rows, option,
+                 note=_("区域：每份申报自评高出县级的分数（按县级评过的指标合计）与高出专家合成总分的分数，取平均；指标：自评高出专家最多的 10 个指标。"))
 
 
 def agreement_chart(s: Scope, *, experts: bool) -> Chart:
     spreads = selectors.spread_by_indicator(s)
-    option = _bar([x.code for x in spreads], [{"name": "专家间最高分与最低分之差（平均）", "data": [x.mean for x in spreads]}])
+    option = _bar([x.code for x in spreads], [{"name": _("专家间最高分与最低分之差（平均）"), "data": [x.mean for x in spreads]}])
     rows = [[Cell("指标"), Cell(x.code), Cell(number(x.mean)), Cell(str(x.n))] for x in spreads]
     if experts:
-        rows += [[Cell("专家"), Cell(e.name), Cell(f"{number(e.signed)}（绝对 {number(e.absolute)}）"), Cell(str(e.reviews))]
+        rows += [[Cell("专家"), Cell(e.name), Cell(_("{signed}（绝对 {absolute}）").format(signed=number(e.signed), absolute=number(e.absolute))), Cell(str(e.reviews))]
                  for e in selectors.expert_agreement(s)]
-    return Chart("agreement", "专家评分一致性", ["按", "指标/专家", "分差（指标）或与专家组均值之差（专家）", "份数"], rows, option,
-                 note="专家一行：其每个指标得分减专家组均值的平均（正数为偏高），括号内为绝对值的平均。" if experts else "")
+    return Chart("agreement", _("专家评分一致性"), [_("按"), _("指标/专家"), _("分差（指标）或与专家组均值之差（专家）"), _("份数")], rows, option,
+                 note=_("专家一行：其每个指标得分减专家组均值的平均（正数为偏高），括号内为绝对值的平均。") if experts else "")
 
 
 # --- the plan board -----------------------------------------------------------------------
@@ -319,7 +320,7 @@ def board_chart(s: Scope) -> Chart:
             Cell(status.label if status else "—", light=status.light if status else ""),
             Cell(p.view.reason if p.view else ""), Cell(p.gap),
         ])
-    return Chart("board", "目标与指标进度（风险在前）", ["区域", "目标/指标", "状态", "原因", "差距"], rows, option, height=260)
+    return Chart("board", _("目标与指标进度（风险在前）"), [_("区域"), _("目标/指标"), _("状态"), _("原因"), _("差距")], rows, option, height=260)
 
 
 def charts(s: Scope, parent: Scope | None, *, experts: bool, geo: dict[str, Any] | None, tiers: list[str]) -> list[Chart]:
