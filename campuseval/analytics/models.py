@@ -47,6 +47,8 @@ class ApplicationSummary(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     missed_basic = models.PositiveSmallIntegerField(default=0)
     missed_demo = models.PositiveSmallIntegerField(default=0)
+    # Σ (own − county) over the indicators the county scored (None: the county scored none).
+    county_drift = models.FloatField(null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "申报结果汇总"
@@ -65,6 +67,8 @@ class AreaSummary(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    counted = models.BooleanField()  # the application's level is set (submitted, not withdrawn)
     area = models.CharField(max_length=32)
     self_total = models.FloatField(null=True)
     county_total = models.FloatField(null=True)
@@ -72,7 +76,7 @@ class AreaSummary(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "领域得分汇总"
-        indexes = [models.Index(fields=["campaign", "region_code"], name="area_campaign_region")]
+        indexes = [models.Index(fields=["year", "region_code"], name="area_year_region")]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.area}"
@@ -90,6 +94,8 @@ class IndicatorSummary(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    counted = models.BooleanField()  # the application's level is set (submitted, not withdrawn)
     code = models.CharField(max_length=32)
     kind = models.CharField(max_length=5, choices=Kind.choices, blank=True)
     missed = models.BooleanField(default=False)
@@ -100,7 +106,7 @@ class IndicatorSummary(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标得分汇总"
-        indexes = [models.Index(fields=["campaign", "region_code", "code"], name="indicator_campaign_region")]
+        indexes = [models.Index(fields=["year", "region_code", "code"], name="indicator_year_region")]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.code}"

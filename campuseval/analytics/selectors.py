@@ -97,9 +97,12 @@ def _summaries(s: Scope, *, final: bool = False) -> QuerySet[ApplicationSummary]
 
 
 def _scored(s: Scope, model: Any) -> QuerySet[Any]:
-    """Area or indicator rows of the scope's year, counted (submitted, not withdrawn)."""
-    ids = _summaries(s).exclude(level="").values("application_id")
-    return _in_region(model.objects.filter(campaign__year=s.year), s).filter(application_id__in=ids)
+    """Area or indicator rows of the scope's year, counted (submitted, not withdrawn); as of a
+    day, of the campaigns published by then."""
+    qs = _in_region(model.objects.filter(year=s.year or 0, counted=True), s)
+    if s.as_of is not None:
+        qs = qs.filter(campaign_id__in=Campaign.objects.filter(published_at__lte=end_of(s.as_of)).values("pk"))
+    return qs
 
 
 # --- certification and coverage ---------------------------------------------------------------
@@ -256,17 +259,14 @@ def drift_by_unit(s: Scope) -> list[Drift]:
     totals = (
         _summaries(s).exclude(level="")
         .annotate(unit=Substr("region_code", 1, s.unit_length)).values("unit")
-        .annotate(e=Avg(F("self_total") - F("expert_total"), filter=Q(expert_total__isnull=False)), n=Count("pk"))
+        .annotate(
+            c=Avg("county_drift"),
+            e=Avg(F("self_total") - F("expert_total"), filter=Q(expert_total__isnull=False)), n=Count("pk"),
+        )
     )
-    county = (
-        _scored(s, IndicatorSummary).filter(county_score__isnull=False, self_score__isnull=False)
-        .annotate(unit=Substr("region_code", 1, s.unit_length)).values("unit")
-        .annotate(d=Sum(F("self_score") - F("county_score")), apps=Count("application_id", distinct=True))
-    )
-    by_county = {r["unit"].ljust(6, "0"): r["d"] / r["apps"] for r in county if r["apps"]}
     found = {r["unit"].ljust(6, "0"): r for r in totals}
     return [
-        Drift(code, name, _round(by_county.get(code)), _round(found[code]["e"]), found[code]["n"])
+        Drift(code, name, _round(found[code]["c"]), _round(found[code]["e"]), found[code]["n"])
         for code, name in names.items() if code in found
     ]
 

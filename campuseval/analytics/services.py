@@ -110,6 +110,7 @@ def summaries(applications: Sequence[Application]) -> Rows:
         missed = set(counts.basic_missed) | set(counts.demo_missed) if level else set()
         region_code = app.school.county.code
         common = {"application_id": app.pk, "campaign_id": campaign.pk, "region_code": region_code}
+        per_row = {**common, "year": campaign.year, "counted": bool(level)}
         out.summaries.append(dict(
             school_id=app.school_id, county_id=app.school.county_id, year=campaign.year,
             status=app.status, applied_tier=app.applied_tier, decided_tier=app.decided_tier,
@@ -120,13 +121,14 @@ def summaries(applications: Sequence[Application]) -> Rows:
             experts=len({a for a, *_ in panel_rows}), level=level,
             missed_basic=len(counts.basic_missed) if level else 0,
             missed_demo=len(counts.demo_missed) if level else 0,
+            county_drift=sum(float(v or 0) - float(c) for _code, v, _m, c in scores if c is not None) if county_rows else None,
             **common,
         ))
         for area, total in own.area_totals.items():
             out.areas.append(dict(
                 area=area, self_total=total,
                 county_total=county.area_totals.get(area) if county else None,
-                expert_total=combined.area_totals.get(area) if combined else None, **common,
+                expert_total=combined.area_totals.get(area) if combined else None, **per_row,
             ))
         by_code = {row[0]: row for row in scores}
         for ind in rubric.indicators:
@@ -137,7 +139,7 @@ def summaries(applications: Sequence[Application]) -> Rows:
                 self_score=float(self_score) if self_score is not None else None,
                 county_score=float(county_score) if county_score is not None else None,
                 expert_score=got.value if got and got.scores else None,
-                spread=got.gap if got and len(got.scores) > 1 else None, **common,
+                spread=got.gap if got and len(got.scores) > 1 else None, **per_row,
             ))
         by_assignment: dict[tuple[int, int], list[tuple[str, Decimal | None]]] = {}
         for assignment_id, expert_id, code, score, _clause in panel_rows:

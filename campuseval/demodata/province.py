@@ -631,24 +631,30 @@ def province_create(
     return writer.result
 
 
-def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 5000) -> int:
-    """Insert rows (values ready for the database, in ``columns`` order) with ``executemany``:
-    the ORM's per-object work would cost more than drawing the rows. Every column but the
-    primary key is given (Django sets no database defaults)."""
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows (values ready for the database, in ``columns`` order) in bulk: the ORM's
+    per-object work would cost more than drawing the rows. Every column but the primary key is
+    given (Django sets no database defaults). PostgreSQL (psycopg 3) takes them by ``COPY``,
+    other databases by ``executemany`` in batches."""
     wanted = {f.attname for f in model._meta.concrete_fields if not f.primary_key}
     assert set(columns) == wanted, f"{model.__name__}: {sorted(wanted ^ set(columns))}"
     quote = connection.ops.quote_name
     column = {f.attname: f.column for f in model._meta.concrete_fields}
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column[c]) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    table = f"{quote(model._meta.db_table)} ({', '.join(quote(column[c]) for c in columns)})"
     count = 0
-    chunk: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            with raw.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})"
+        chunk: list[Sequence[Any]] = []
         for row in rows:
             chunk.append(row)
-            if len(chunk) >= batch:
+            if len(chunk) >= 5000:
                 cursor.executemany(sql, chunk)
                 count += len(chunk)
                 chunk = []
