@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
+
 from campuseval.accounts.scope import AnyUser
 from campuseval.plans.progress import shared_reads
 from campuseval.regions.models import Region, School
@@ -66,7 +68,10 @@ def _charts(user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | No
     ]
 
 
-def schools_page(user: AnyUser, region: Region, data: dict[str, Any]) -> dict[str, Any]:
+SCHOOLS_PER_PAGE = 100
+
+
+def schools_page(user: AnyUser, region: Region, data: dict[str, Any], page_number: str | None = None) -> dict[str, Any]:
     s = scope_for(region, data.get("year"), data.get("as_of"))
     what, key, unit = data.get("what") or "schools", data.get("key") or "", data.get("unit") or ""
     ids, label = selectors.behind(s, what, key, unit)
@@ -76,10 +81,11 @@ def schools_page(user: AnyUser, region: Region, data: dict[str, Any]) -> dict[st
         qs = qs.filter(county__code__startswith=unit[:4] if unit_region and unit_region.level == Region.Level.CITY else unit)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    schools = list(qs.select_related("county").order_by("county__code", "code")[:2000])
+    page = Paginator(qs.select_related("county").order_by("county__code", "code"), SCHOOLS_PER_PAGE).get_page(page_number)
     certified = selectors.certified(s)
     return {
-        "region": region, "scope": s, "label": label, "schools": schools, "crumbs": crumbs(user, region, s),
+        "region": region, "scope": s, "label": label, "schools": list(page.object_list), "page": page,
+        "crumbs": crumbs(user, region, s),
         "tiers": {sid: tier for sid, (tier, _code) in certified.items()},
         "unit": Region.objects.filter(code=unit).first() if unit else None,
     }

@@ -68,7 +68,7 @@ def chart_file(request: HttpRequest, code: str, key: str) -> HttpResponse:
 @require_GET
 def schools(request: HttpRequest, code: str) -> HttpResponse:
     form, data = _choices(request, SchoolListForm, code)
-    context = pages.schools_page(request.user, data["region"], data)
+    context = pages.schools_page(request.user, data["region"], data, request.GET.get("page"))
     return _no_store(render(request, "analytics/schools.html", {**context, "form": form}))
 
 

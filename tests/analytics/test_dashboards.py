@@ -141,6 +141,7 @@ def test_the_schools_behind_a_number_are_listed_as_the_viewer_may_see_them(clien
     missed = reverse("analytics:schools", args=[cast.city.code]) + f"?what=missed&key={world['demo'].code}&year={YEAR}"
     html = page(client, cast.observer, missed)
     assert cast.school_a.name in html and cast.school_b.name not in html
+    assert "共 1 条" in html
     certified = reverse("analytics:schools", args=[cast.county_a.code]) + "?what=certified"
     html = page(client, cast.county_admin_a, certified)
     assert cast.school_a.name in html and cast.school_b.name not in html
