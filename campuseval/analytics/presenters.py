@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from campuseval.campaigns.models import Status
 from campuseval.engine import Rubric
 from campuseval.plans import outlook
+from campuseval.regions.models import Region
 
 from . import plan_reads, selectors
 from .selectors import Scope
@@ -129,9 +130,12 @@ def coverage_chart(s: Scope) -> Chart:
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "series": series,
     }
+    note = _("目标为规划中按年度的覆盖率阶梯；实际为当年年末（本年为所选日期）已认定学校的占比；预测含在评学校按上次通过率推算的区间。")
+    if not lines and s.region.level == Region.Level.PROVINCE:
+        note = _("规划由市、县教育局制定：各市的覆盖率与目标见各市的看板。")
     return Chart(
         "coverage", _("覆盖率与目标（按年度）"), [_("等级"), _("年度"), _("目标"), _("实际（年末）"), _("预测（区间）")], rows, option,
-        note=_("目标为规划中按年度的覆盖率阶梯；实际为当年年末（本年为所选日期）已认定学校的占比；预测含在评学校按上次通过率推算的区间。"),
+        note=note,
     )
 
 

@@ -184,3 +184,25 @@ def test_the_summary_kept_by_the_services_equals_a_rebuild_from_scratch(cast, wo
     assert len(kept["ApplicationSummary"]) == 2
     assert rebuild() == 2
     assert _snapshot() == kept
+
+
+def test_area_means_read_the_level_that_counts_and_average_the_schools(cast, world):
+    from campuseval.campaigns.selectors import combined_result
+
+    code = world["a"].campaign.rubric.code
+    a = combined_result(world["a"]).result.area_totals  # the experts' level counts for both
+    b = combined_result(world["b"]).result.area_totals
+    assert selectors.area_means(Scope(cast.county_a, YEAR), code) == pytest.approx(a)
+    assert selectors.area_means(Scope(cast.county_b, YEAR), code) == pytest.approx(b)
+    city = selectors.area_means(Scope(cast.city, YEAR), code)
+    assert city == pytest.approx({k: round((a[k] + b[k]) / 2, 2) for k in a})
+    assert city != pytest.approx(a)  # school A's missed ▲ pulls its area down
+
+
+def test_the_map_colours_each_county_by_its_coverage(cast, world):
+    from campuseval.analytics.presenters import map_chart
+
+    chart = map_chart(Scope(cast.city, YEAR), None)
+    assert [[c.text for c in row] for row in chart.rows] == [["琅琊区", "50%"], ["南谯区", "100%"]]
+    tiles = chart.option["series"][0]["data"]
+    assert [t["value"][2] for t in tiles] == [50, 100]
