@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campuseval.plans.models import Plan, Target
-from campuseval.plans.progress import TargetProgress, measure, target_progress
+from campuseval.plans.progress import TargetProgress, measure, share_plans, target_progress
 
 from .selectors import Scope, units
 
@@ -86,10 +86,11 @@ def board_rows(s: Scope) -> list[BoardRow]:
     as of the day, the worst first (so counties at risk come first)."""
     today = s.as_of or timezone.localdate()
     names = {s.region.code: s.region.name} | {u.code: u.name for u in units(s.region)}
-    targets = (
+    targets = list(
         Target.objects.filter(_published(s), region__code__in=list(names))
         .select_related("plan", "region", "lead").order_by("region__code", "order", "year", "pk")
     )
+    share_plans(list({t.plan_id: t.plan for t in targets}.values()))
     rows = [BoardRow(target_progress(t, today, with_parts=False), names[t.region.code]) for t in targets]
     return sorted(rows, key=lambda r: -r.severity)
 

@@ -126,6 +126,49 @@ def _counted(plan: Plan) -> list[Campaign]:
     return _shared(("counted", plan.pk), lambda: list(counted_campaigns(plan).select_related("rubric")))
 
 
+def share_plans(plans: list[Plan]) -> None:
+    """Within ``shared_reads``: read the rows many plans' targets need (certifications, done
+    tasks, accepted reports, last campaigns' outcomes) in one query each rather than one per
+    plan (a province's board holds a plan per city). Nothing is decided here: each plan's rows
+    are what its own reads below would load."""
+    memo = _SHARED.get()
+    if memo is None or not plans:
+        return
+    counted = {p.pk: _counted(p) for p in plans}
+    published = {p: {c.pk for c in cs if c.published_at is not None} for p, cs in counted.items()}
+    rows = list(
+        Application.objects.filter(campaign_id__in=set().union(*published.values()), status=Status.PUBLISHED)
+        .values_list("school_id", "campaign_id", "decided_tier")
+    )
+    for plan_id, ids in published.items():
+        memo[("certified", plan_id)] = [r for r in rows if r[1] in ids]
+    tasks: dict[int, list[Any]] = {p.pk: [] for p in plans}
+    for plan_id, *task in ConstructionTask.objects.filter(plan__in=plans, status__in=DONE_TASKS).values_list(
+        "plan_id", "category", "school_id", "year", "built_on", "accepted_on"
+    ):
+        tasks[plan_id].append(tuple(task))
+    reports: dict[int, dict[int, list[ProgressReport]]] = {p.pk: {} for p in plans}
+    for report in ProgressReport.objects.filter(target__plan__in=plans, status=ProgressReport.Status.ACCEPTED).select_related("target"):
+        reports[report.target.plan_id].setdefault(report.target_id, []).append(report)
+    last = {_last_published(cs) for cs in counted.values()} - {None}
+    finals: dict[int, list[Any]] = {c.pk: [] for c in last if c is not None}
+    for campaign_id, *final in (
+        Application.objects.filter(campaign__in=[c.pk for c in last if c is not None])
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).values_list("campaign_id", "status", "decided_tier")
+    ):
+        finals[campaign_id].append(tuple(final))
+    for plan_id in tasks:
+        memo[("tasks", plan_id)] = tasks[plan_id]
+        memo[("reports", plan_id)] = reports[plan_id]
+    for campaign_id, outcome in finals.items():
+        memo[("finals", campaign_id)] = outcome
+
+
+def _last_published(campaigns: list[Campaign]) -> Campaign | None:
+    published = [c for c in campaigns if c.published_at is not None]
+    return max(published, key=lambda c: c.published_at) if published else None  # type: ignore[arg-type,return-value]
+
+
 def _population_size(target: Target) -> int:
     key = ("population", target.region_id, target.scope, target.school_stage, target.location)
     return _shared(key, lambda: population(target).count())
@@ -249,10 +292,9 @@ PIPELINE_STAGES = (
 def pass_rates(target: Target) -> list[Fraction]:
     """From each pipeline stage, the share of the last published campaign's applications that
     were certified at the target's tier or above (0 where that stage had none)."""
-    published = [c for c in _counted(target.plan) if c.published_at is not None]
-    if not published:
+    last = _last_published(_counted(target.plan))
+    if last is None:
         return [Fraction(0)] * len(PIPELINE_STAGES)
-    last = max(published, key=lambda c: c.published_at)  # type: ignore[arg-type,return-value]
     tiers = last.tier_names
     finals = _shared(("finals", last.pk), lambda: list(
         Application.objects.filter(campaign=last)

@@ -77,3 +77,21 @@ def test_a_platform_administrator_uploads_a_map_with_its_source_and_the_dashboar
     assert client.post(url, {}).status_code == 403  # the map is the platform administrator's
     tiles = client.get(reverse("analytics:region", args=[cast.county_a.code])).content.decode()
     assert 'id="chart-map-geo"' not in tiles and '"type": "heatmap"' in tiles  # no map: tiles
+
+
+def test_the_board_of_several_plans_reads_the_same_as_each_target_alone(cast, plan, more_schools, rubrics, clock):  # noqa: F811
+    from campuseval.plans.progress import target_progress
+
+    clock.at(dt.datetime(2023, 3, 1, 9, tzinfo=dt.UTC))
+    published(cast, rubrics["taizhou-2022"], more_schools[:4], "合格型", dt.datetime(2022, 8, 15, 10, tzinfo=dt.UTC))
+    published(cast, rubrics["taizhou-2022"], more_schools[10:13], "合格型", dt.datetime(2023, 2, 1, 10, tzinfo=dt.UTC))
+    county_plan = ps.plan_create(by=cast.city_admin, region=cast.county_a, title="琅琊区规划", start_year=2022, end_year=2023)
+    made = [coverage(cast, plan, 10, year=2022), coverage(cast, plan, 40, year=2023)]
+    made += [coverage(cast, county_plan, 30, year=2023)]
+    for p in (plan, county_plan):
+        ps.plan_publish(by=cast.city_admin, plan=p)
+    shared = {r.progress.target.pk: r.progress for r in plan_reads.board_rows(Scope(cast.city, 2023))}
+    alone = {t.pk: target_progress(t, clock.now.date(), with_parts=False) for t in made}
+    assert set(shared) == set(alone)
+    for pk, progress in alone.items():
+        assert (shared[pk].current, shared[pk].status, shared[pk].gap) == (progress.current, progress.status, progress.gap)
