@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from campuseval.audit.services import audit_log, snapshot
+from campuseval.bulk import insert_columns, insert_rows
 from campuseval.campaigns.models import Application, ExpertScore, IndicatorScore, Status
 from campuseval.campaigns.selectors import combine, facts_for, result_for
 from campuseval.engine import Rubric, SchoolResult
@@ -169,21 +170,12 @@ def _replace(ids: Sequence[int], rows: Rows) -> None:
 
 
 def _store(rows: Rows) -> None:
-    """Insert the rows with one ``executemany`` per table: the ORM's per-field preparation
-    would cost more than computing them at province scale."""
-    with connection.cursor() as cursor:
-        for model, objects in (
-            (ApplicationSummary, rows.summaries), (AreaSummary, rows.areas),
-            (IndicatorSummary, rows.indicators), (ExpertSummary, rows.experts),
-        ):
-            if not objects:
-                continue
-            fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.name == "id")]
-            columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
-            attnames = [f.attname for f in fields]
-            cursor.executemany(sql, [tuple(o[a] for a in attnames) for o in objects])
+    for model, objects in (
+        (ApplicationSummary, rows.summaries), (AreaSummary, rows.areas),
+        (IndicatorSummary, rows.indicators), (ExpertSummary, rows.experts),
+    ):
+        columns = insert_columns(model)
+        insert_rows(model, columns, (tuple(o[c] for c in columns) for o in objects))
 
 
 def refresh(ids: Sequence[int]) -> None:

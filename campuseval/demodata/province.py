@@ -27,20 +27,21 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campuseval.accounts.models import Role, RoleAssignment, User
 from campuseval.analytics.services import rebuild
 from campuseval.audit.context import acting_as
 from campuseval.audit.services import Entry, audit_append
+from campuseval.bulk import insert_rows
 from campuseval.campaigns.models import (
     Application,
     ApplicationEvent,
@@ -631,39 +632,6 @@ def province_create(
     return writer.result
 
 
-def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert rows (values ready for the database, in ``columns`` order) in bulk: the ORM's
-    per-object work would cost more than drawing the rows. Every column but the primary key is
-    given (Django sets no database defaults). PostgreSQL (psycopg 3) takes them by ``COPY``,
-    other databases by ``executemany`` in batches."""
-    wanted = {f.attname for f in model._meta.concrete_fields if not f.primary_key}
-    assert set(columns) == wanted, f"{model.__name__}: {sorted(wanted ^ set(columns))}"
-    quote = connection.ops.quote_name
-    column = {f.attname: f.column for f in model._meta.concrete_fields}
-    table = f"{quote(model._meta.db_table)} ({', '.join(quote(column[c]) for c in columns)})"
-    count = 0
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
-            with raw.copy(f"COPY {table} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})"
-        chunk: list[Sequence[Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= 5000:
-                cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
-
-
 APPLICATION_COLUMNS = (
     "campaign_id", "school_id", "status", "applied_tier", "head_name", "contact_name", "contact_phone", "classes",
     "students", "teachers", "highlights", "version", "submitted_at", "county_note", "county_decided_at",
@@ -852,7 +820,7 @@ class _Writer:
                 scores.scored_tier if decided else "", "", city_admin.pk if decided else None, self.db(decided),
                 self.db(app.history[0].at), self.db(app.history[-1].at),
             ))
-        self.counts["申报"] = _insert(Application, APPLICATION_COLUMNS, rows)
+        self.counts["申报"] = insert_rows(Application, APPLICATION_COLUMNS, rows)
         ids = {(c, s): pk for pk, c, s in Application.objects.values_list("pk", "campaign_id", "school_id")}
         self.app_ids = [
             ids[(self.campaigns[a.campaign_key].pk, self.schools[a.school_code].pk)] for a in plan.applications
@@ -870,7 +838,7 @@ class _Writer:
                         pk, ind.code, self.dec(own), clause, "", self.dec(by_county), "", False, None, 1, when, None,
                     )
 
-        self.counts["指标评分"] = _insert(IndicatorScore, SCORE_COLUMNS, rows())
+        self.counts["指标评分"] = insert_rows(IndicatorScore, SCORE_COLUMNS, rows())
 
     def _panels(self, plan: ProvincePlan, drawn: list[_Scores]) -> None:
         rows = []
@@ -878,7 +846,7 @@ class _Writer:
             by = self.users[city_admin_username(app.campaign_key)]
             for member in app.panel:
                 rows.append((pk, self.users[member.expert].pk, by.pk, True, self.db(member.assigned_at), self.db(member.submitted_at)))
-        _insert(ExpertAssignment, ASSIGNMENT_COLUMNS, rows)
+        insert_rows(ExpertAssignment, ASSIGNMENT_COLUMNS, rows)
         ids = {(a, e): pk for pk, a, e in ExpertAssignment.objects.values_list("pk", "application_id", "expert_id")}
 
         def score_rows() -> Iterator[tuple[Any, ...]]:
@@ -892,7 +860,7 @@ class _Writer:
                         yield (assignment, ind.code, self.dec(value), vote, "", 1, when)
 
         self.counts["专家分配"] = len(rows)
-        self.counts["专家评分"] = _insert(ExpertScore, EXPERT_SCORE_COLUMNS, score_rows())
+        self.counts["专家评分"] = insert_rows(ExpertScore, EXPERT_SCORE_COLUMNS, score_rows())
 
     def _events(self, plan: ProvincePlan) -> None:
         rows = (
@@ -900,7 +868,7 @@ class _Writer:
             for app, pk in zip(plan.applications, self.app_ids, strict=True)
             for e in app.history
         )
-        self.counts["状态变化"] = _insert(ApplicationEvent, EVENT_COLUMNS, rows)
+        self.counts["状态变化"] = insert_rows(ApplicationEvent, EVENT_COLUMNS, rows)
 
     # --- plans -------------------------------------------------------------------------------
 
