@@ -33,9 +33,12 @@ class DashboardForm(forms.Form):
 
 
 class SchoolListForm(DashboardForm):
-    what = forms.ChoiceField(choices=[(w, w) for w in ("schools", "certified", "status", "missed")], required=False)
-    key = forms.CharField(max_length=50, required=False)
-    unit = forms.RegexField(r"^\d{6}$", required=False, error_messages={"invalid": "区域代码须为 6 位数字"})
+    what = forms.ChoiceField(
+        label="名单", choices=[(w, w) for w in ("schools", "certified", "status", "missed")], required=False,
+        error_messages={"invalid_choice": "没有这种学校名单：请从看板上的数字进入"},
+    )
+    key = forms.CharField(label="条件", max_length=50, required=False)
+    unit = forms.RegexField(r"^\d{6}$", label="区域", required=False, error_messages={"invalid": "区域代码须为 6 位数字"})
 
 
 class RegionMapForm(forms.Form):

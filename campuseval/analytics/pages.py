@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 
+from campuseval.accounts import scope
 from campuseval.accounts.scope import AnyUser
 from campuseval.plans.progress import shared_reads
 from campuseval.regions.models import Region, School
@@ -60,12 +61,7 @@ def region_page(user: AnyUser, region: Region, year: int | None, as_of: dt.date 
 
 
 def _charts(user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | None) -> list[presenters.Chart]:
-    return presenters.charts(
-        s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None,
-        tiers=presenters.tier_names(s),
-    ) if s.year is not None else [
-        presenters.coverage_chart(s), presenters.map_chart(s, found.geojson if found else None), presenters.board_chart(s),
-    ]
+    return presenters.charts(s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None)
 
 
 SCHOOLS_PER_PAGE = 100
@@ -75,10 +71,10 @@ def schools_page(user: AnyUser, region: Region, data: dict[str, Any], page_numbe
     s = scope_for(region, data.get("year"), data.get("as_of"))
     what, key, unit = data.get("what") or "schools", data.get("key") or "", data.get("unit") or ""
     ids, label = selectors.behind(s, what, key, unit)
+    unit_region = Region.objects.filter(code=unit).first() if unit else None
     qs = access.dashboard_schools(user, region)
-    if unit:
-        unit_region = Region.objects.filter(code=unit).first()
-        qs = qs.filter(county__code__startswith=unit[:4] if unit_region and unit_region.level == Region.Level.CITY else unit)
+    if unit:  # a unit of the region (one outside it, or unknown, has no schools here)
+        qs = qs.filter(scope.region_q("county__", [unit_region] if unit_region else []))
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     page = Paginator(qs.select_related("county").order_by("county__code", "code"), SCHOOLS_PER_PAGE).get_page(page_number)
@@ -87,7 +83,7 @@ def schools_page(user: AnyUser, region: Region, data: dict[str, Any], page_numbe
         "region": region, "scope": s, "label": label, "schools": list(page.object_list), "page": page,
         "crumbs": crumbs(user, region, s),
         "tiers": {sid: tier for sid, (tier, _code) in certified.items()},
-        "unit": Region.objects.filter(code=unit).first() if unit else None,
+        "unit": unit_region,
     }
 
 

@@ -15,15 +15,12 @@ from campuseval.plans.progress import TargetProgress, measure, share_plans, targ
 
 from .selectors import Scope, units
 
-
-def _published(s: Scope) -> Q:
-    return Q(plan__status=Plan.Status.PUBLISHED)
+PUBLISHED = Q(plan__status=Plan.Status.PUBLISHED)
 
 
 @dataclass
 class CoverageLine:
     tier: str  # blank: any tier
-    unit: str
     ladder: list[tuple[int, Decimal]] = field(default_factory=list)  # (year, target value)
     actual: list[tuple[int, Decimal | None]] = field(default_factory=list)  # (year, value at its end)
     projection: tuple[int, Decimal, Decimal, Decimal] | None = None  # (year, low, mid, high)
@@ -36,12 +33,12 @@ def coverage_lines(s: Scope) -> list[CoverageLine]:
     due date with its range."""
     today = s.as_of or timezone.localdate()
     targets = list(
-        Target.objects.filter(_published(s), region=s.region, kind=Target.Kind.COVERAGE, value__isnull=False)
+        Target.objects.filter(PUBLISHED, region=s.region, kind=Target.Kind.COVERAGE, value__isnull=False)
         .select_related("plan", "region").order_by("tier", "year", "due")
     )
     lines: dict[str, CoverageLine] = {}
     for t in targets:
-        line = lines.setdefault(t.tier, CoverageLine(t.tier, t.unit))
+        line = lines.setdefault(t.tier, CoverageLine(t.tier))
         line.targets.append(t)
         line.ladder.append((t.year, t.value))  # type: ignore[arg-type]
     for line in lines.values():
@@ -87,7 +84,7 @@ def board_rows(s: Scope) -> list[BoardRow]:
     today = s.as_of or timezone.localdate()
     names = {s.region.code: s.region.name} | {u.code: u.name for u in units(s.region)}
     targets = list(
-        Target.objects.filter(_published(s), region__code__in=list(names))
+        Target.objects.filter(PUBLISHED, region__code__in=list(names))
         .select_related("plan", "region", "lead").order_by("region__code", "order", "year", "pk")
     )
     share_plans(list({t.plan_id: t.plan for t in targets}.values()))

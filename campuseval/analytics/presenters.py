@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campuseval.campaigns.models import Status
+from campuseval.campaigns.presenters import scores
 from campuseval.engine import Rubric
 from campuseval.plans import outlook
 from campuseval.regions.models import Region
@@ -52,12 +53,9 @@ class Chart:
 
 
 def number(value: float | Decimal | int | None, unit: str = "") -> str:
-    """A figure as a bureau writes it: no trailing zeros, no “-0”."""
-    if value is None:
-        return "—"
-    figure = Decimal(str(round(float(value), 2))).normalize() + 0
-    text = f"{figure:f}"
-    return f"{text}{unit}"
+    """A figure as the score pages write it (``scores.number``), with its unit; — for none."""
+    text = scores.number(value)
+    return f"{text}{unit}" if text else "—"
 
 
 def share(part: int, whole: int) -> str:
@@ -65,16 +63,19 @@ def share(part: int, whole: int) -> str:
     return "—" if percent is None else f"{percent}%"
 
 
+def query(s: Scope, *, year: bool = True, **extra: str) -> str:
+    """The query string that keeps a dashboard's year and day (and ``extra``) on a link."""
+    values = {**extra, "year": s.year if year and s.year else "", "as_of": s.as_of.isoformat() if s.as_of else ""}
+    text = urlencode({k: v for k, v in values.items() if v})
+    return f"?{text}" if text else ""
+
+
 def schools_link(s: Scope, what: str, key: str = "", unit: str = "") -> str:
-    query = {"what": what, "key": key, "unit": unit, "year": s.year or ""}
-    if s.as_of is not None:
-        query["as_of"] = s.as_of.isoformat()
-    return reverse("analytics:schools", args=[s.region.code]) + "?" + urlencode({k: v for k, v in query.items() if v})
+    return reverse("analytics:schools", args=[s.region.code]) + query(s, what=what, key=key, unit=unit)
 
 
 def dashboard_link(code: str, s: Scope) -> str:
-    query = {"year": s.year or ""} | ({"as_of": s.as_of.isoformat()} if s.as_of else {})
-    return reverse("analytics:region", args=[code]) + "?" + urlencode({k: v for k, v in query.items() if v})
+    return reverse("analytics:region", args=[code]) + query(s)
 
 
 def _bar(categories: list[str], series: list[dict[str, Any]], *, stack: bool = False, percent: bool = False) -> dict[str, Any]:
@@ -146,8 +147,7 @@ def _f(value: Decimal | float | int | None) -> float | None:
 # --- tiers and the map ---------------------------------------------------------------------
 
 
-def tier_chart(s: Scope, tiers: list[str]) -> Chart:
-    data = selectors.tier_rows(s)
+def tier_chart(s: Scope, data: list[selectors.TierRow], tiers: list[str]) -> Chart:
     names = [r.unit.name for r in data]
     count_series = [{"name": t, "data": [r.by_tier.get(t, 0) for r in data]} for t in tiers]
     share_series = [
@@ -176,10 +176,9 @@ def tier_chart(s: Scope, tiers: list[str]) -> Chart:
                  note=_("每所学校按其最近一次公布的认定等级计；占比为占本区域学校数的比例。"))
 
 
-def map_chart(s: Scope, geo: dict[str, Any] | None) -> Chart:
+def map_chart(s: Scope, data: list[selectors.TierRow], geo: dict[str, Any] | None) -> Chart:
     """Coverage by unit: the uploaded map where there is one, else a tile map (a grid of the
     units, no geography)."""
-    data = selectors.tier_rows(s)
     values = [(r.unit, outlook.percent_half_up(r.certified, r.schools) or 0) for r in data]
     rows = [[Cell(u.name, dashboard_link(u.code, s)), Cell(f"{v}%", schools_link(s, "certified", "", u.code))] for u, v in values]
     visual = {"min": 0, "max": 100, "calculable": True, "orient": "horizontal", "left": "center", "bottom": 0,
@@ -327,18 +326,21 @@ def board_chart(s: Scope) -> Chart:
     return Chart("board", _("目标与指标进度（风险在前）"), [_("区域"), _("目标/指标"), _("状态"), _("原因"), _("差距")], rows, option, height=260)
 
 
-def charts(s: Scope, parent: Scope | None, *, experts: bool, geo: dict[str, Any] | None, tiers: list[str]) -> list[Chart]:
+def charts(s: Scope, parent: Scope | None, *, experts: bool, geo: dict[str, Any] | None) -> list[Chart]:
+    """Every chart of a region's dashboard; before any campaign, those that need none."""
+    tiers = selectors.tier_rows(s)
+    if s.year is None:
+        return [coverage_chart(s), map_chart(s, tiers, geo), board_chart(s)]
     return [
-        coverage_chart(s), tier_chart(s, tiers), map_chart(s, geo), pipeline_chart(s), area_chart(s, parent),
-        missed_chart(s), drift_chart(s), agreement_chart(s, experts=experts), board_chart(s),
+        coverage_chart(s), tier_chart(s, tiers, tier_names(s, tiers)), map_chart(s, tiers, geo), pipeline_chart(s),
+        area_chart(s, parent), missed_chart(s), drift_chart(s), agreement_chart(s, experts=experts), board_chart(s),
     ]
 
 
-def tier_names(s: Scope) -> list[str]:
+def tier_names(s: Scope, rows: list[selectors.TierRow]) -> list[str]:
+    """The main rubric's tiers, highest first, then any other tier a school holds."""
     found = selectors.main_rubric(s)
-    names: dict[str, None] = {}
-    if found is not None:
-        names.update(dict.fromkeys(t.name for t in found[1].tiers))
-    for tier, _code in selectors.certified(s).values():
-        names.setdefault(tier)
+    names: dict[str, None] = dict.fromkeys(t.name for t in found[1].tiers) if found else {}
+    for row in rows:
+        names.update(dict.fromkeys(row.by_tier))
     return list(names)

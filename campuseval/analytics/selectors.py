@@ -10,7 +10,7 @@ and scores from the campaigns published by then (their results are final).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -364,17 +364,6 @@ def school_rows(s: Scope, school: School) -> list[ApplicationSummary]:
     if s.as_of is not None:
         qs = qs.filter(campaign__opens_at__lte=end_of(s.as_of))
     return list(qs.order_by("-year"))
-
-
-def status_order() -> list[str]:
-    return [str(v) for v in Status.values]
-
-
-def grouped(pairs: list[tuple[str, int]]) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for k, v in pairs:
-        out[k] += v
-    return dict(out)
 
 
 def school_missed(application_id: int) -> list[tuple[str, str]]:

@@ -72,6 +72,7 @@ from .generate import (
     PLACE_SECOND,
     SURNAMES,
     FactsSpec,
+    RegionSpec,
     _facts,
 )
 from .services import DEMO_ACTOR, START_OVER
@@ -126,14 +127,6 @@ class ProvinceRefused(Exception):
 
 
 # --- the plan: pure data ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PRegion:
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
 
 
 @dataclass(frozen=True)
@@ -210,7 +203,7 @@ class ProvincePlan:
     seed: int
     now: dt.datetime
     first_year: int  # the oldest campaigns' year, and the year of the schools' facts
-    regions: tuple[PRegion, ...]
+    regions: tuple[RegionSpec, ...]
     schools: tuple[PSchool, ...]
     accounts: tuple[PAccount, ...]
     campaigns: tuple[PCampaign, ...]
@@ -273,11 +266,11 @@ def province_plan(
         raise ValueError(f"cities must be 1..{MAX_CITIES}")
     rng = random.Random(f"province|{seed}")
     names = _Names(rng)
-    regions = [PRegion(PROVINCE_CODE, PROVINCE_NAME, Region.Level.PROVINCE, None)]
-    counties_of: dict[str, list[PRegion]] = {}
+    regions = [RegionSpec(PROVINCE_CODE, PROVINCE_NAME, Region.Level.PROVINCE, None)]
+    counties_of: dict[str, list[RegionSpec]] = {}
     kinds: dict[str, tuple[str, int, float]] = {}
     for c in range(1, cities + 1):
-        city = PRegion(f"{PROVINCE_CODE[:2]}{c:02d}00", f"{names.place()}市", Region.Level.CITY, PROVINCE_CODE)
+        city = RegionSpec(f"{PROVINCE_CODE[:2]}{c:02d}00", f"{names.place()}市", Region.Level.CITY, PROVINCE_CODE)
         regions.append(city)
         n = rng.randint(*COUNTIES_PER_CITY)
         districts = rng.randint(2, 4)
@@ -290,7 +283,7 @@ def province_plan(
             suffix, start, _urban = kind
             code = f"{city.code[:4]}{start + taken[suffix]:02d}"
             taken[suffix] += 1
-            county = PRegion(code, f"{names.place()}{suffix}", Region.Level.COUNTY, city.code)
+            county = RegionSpec(code, f"{names.place()}{suffix}", Region.Level.COUNTY, city.code)
             kinds[code] = kind
             counties_of[city.code].append(county)
             regions.append(county)
@@ -317,7 +310,7 @@ def province_plan(
 
 
 def _schools(
-    rng: random.Random, names: _Names, counties: list[PRegion], kinds: dict[str, tuple[str, int, float]], total: int,
+    rng: random.Random, names: _Names, counties: list[RegionSpec], kinds: dict[str, tuple[str, int, float]], total: int,
 ) -> list[PSchool]:
     rows: list[PSchool] = []
     sequence = 0
@@ -356,7 +349,7 @@ def _schools(
     return rows
 
 
-def _accounts(names: _Names, regions: list[PRegion], counties_of: dict[str, list[PRegion]]) -> list[PAccount]:
+def _accounts(names: _Names, regions: list[RegionSpec], counties_of: dict[str, list[RegionSpec]]) -> list[PAccount]:
     out = [
         PAccount(PLATFORM_ADMIN, names.person(), Role.PLATFORM_ADMIN),
         PAccount(OBSERVER, names.person(), Role.OBSERVER, PROVINCE_CODE),
@@ -383,7 +376,7 @@ def expert_name(city_code: str, n: int) -> str:
     return f"p-expert-{city_code[:4]}-{n}"
 
 
-def _campaign(city: PRegion, year: int, today: dt.date, n: int, rubrics: Sequence[str]) -> PCampaign:
+def _campaign(city: RegionSpec, year: int, today: dt.date, n: int, rubrics: Sequence[str]) -> PCampaign:
     rubric = rubrics[1] if len(rubrics) > 1 and n % 4 == 3 else rubrics[0]
     key = f"{city.code}-{year}"
     name = f"{city.name}{year}年度智慧校园创建"

@@ -150,10 +150,10 @@ def share_plans(plans: list[Plan]) -> None:
     reports: dict[int, dict[int, list[ProgressReport]]] = {p.pk: {} for p in plans}
     for report in ProgressReport.objects.filter(target__plan__in=plans, status=ProgressReport.Status.ACCEPTED).select_related("target"):
         reports[report.target.plan_id].setdefault(report.target_id, []).append(report)
-    last = {_last_published(cs) for cs in counted.values()} - {None}
-    finals: dict[int, list[Any]] = {c.pk: [] for c in last if c is not None}
+    last = {c.pk for c in map(_last_published, counted.values()) if c is not None}
+    finals: dict[int, list[Any]] = {pk: [] for pk in last}
     for campaign_id, *final in (
-        Application.objects.filter(campaign__in=[c.pk for c in last if c is not None])
+        Application.objects.filter(campaign__in=last)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).values_list("campaign_id", "status", "decided_tier")
     ):
         finals[campaign_id].append(tuple(final))
@@ -167,11 +167,6 @@ def share_plans(plans: list[Plan]) -> None:
 def _last_published(campaigns: list[Campaign]) -> Campaign | None:
     published = [c for c in campaigns if c.published_at is not None]
     return max(published, key=lambda c: c.published_at) if published else None  # type: ignore[arg-type,return-value]
-
-
-def _population_size(target: Target) -> int:
-    key = ("population", target.region_id, target.scope, target.school_stage, target.location)
-    return _shared(key, lambda: population(target).count())
 
 
 def tier_choices(plan: Plan) -> list[str]:
@@ -383,7 +378,7 @@ def measure(target: Target, today: dt.date) -> TargetProgress:
         else done_tasks(target, today)
     )
     if target.kind == Target.Kind.COVERAGE:
-        whole = _population_size(target)
+        whole = len(_population_ids(target))
         share = outlook.percent_half_up(count, whole)
         return TargetProgress(target, Decimal(share) if share is not None else None, count, whole)
     return TargetProgress(target, Decimal(count), count)

@@ -202,7 +202,25 @@ def test_area_means_read_the_level_that_counts_and_average_the_schools(cast, wor
 def test_the_map_colours_each_county_by_its_coverage(cast, world):
     from campuseval.analytics.presenters import map_chart
 
-    chart = map_chart(Scope(cast.city, YEAR), None)
+    s = Scope(cast.city, YEAR)
+    chart = map_chart(s, selectors.tier_rows(s), None)
     assert [[c.text for c in row] for row in chart.rows] == [["琅琊区", "50%"], ["南谯区", "100%"]]
     tiles = chart.option["series"][0]["data"]
     assert [t["value"][2] for t in tiles] == [50, 100]
+
+
+def test_a_bad_list_of_schools_is_refused_with_a_message_and_lists_nothing_outside(client, cast, world):
+    base = reverse("analytics:schools", args=[cast.city.code])
+    html = page(client, cast.city_admin, base + "?what=certified&unit=abc")
+    assert "区域代码须为 6 位数字" in html
+    assert "没有这种学校名单" in page(client, cast.city_admin, base + "?what=bogus")
+    # A unit outside the region (another city's county) has no schools on this region's list.
+    html = page(client, cast.city_admin, base + f"?what=schools&unit={cast.other_county.code}")
+    assert "共 0 条" in html and cast.school_other.name not in html
+
+
+def test_the_dashboard_speaks_english_when_asked(client, cast, world):
+    client.force_login(cast.city_admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("analytics:region", args=[cast.city.code])).content.decode()
+    assert "Coverage against target by year" in html and "Schools by tier (count and share)" in html

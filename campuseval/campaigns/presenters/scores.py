@@ -36,7 +36,7 @@ def number(value: float | Decimal | None) -> str:
     """2.00 -> "2", 1.50 -> "1.5", a combined 1.6667 -> "1.67"; "" for none."""
     if value is None:
         return ""
-    return f"{round(float(value), 2):g}"
+    return f"{round(float(value), 2) + 0.0:g}"  # + 0.0: never "-0"
 
 
 @dataclass(frozen=True)
