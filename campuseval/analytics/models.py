@@ -106,10 +106,44 @@ class IndicatorSummary(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标得分汇总"
-        indexes = [models.Index(fields=["year", "region_code", "code"], name="indicator_year_region")]
+        indexes = [
+            models.Index(fields=["year", "region_code", "code"], name="indicator_year_region"),
+            models.Index(fields=["campaign", "region_code"], name="indicator_campaign_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.code}"
+
+
+class IndicatorRollup(models.Model):
+    """The counted ``IndicatorSummary`` rows of one campaign, county and indicator added up, so
+    a province's indicator charts read thousands of rows rather than a hundred thousand. Sums
+    and counts only: any region's mean is its sums over its counts. Kept with the summary
+    (``services``) and held equal to the rows it adds up by a test."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=6)  # the county's code
+    year = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=32)
+    kind = models.CharField(max_length=5, choices=IndicatorSummary.Kind.choices, blank=True)
+    rows = models.PositiveIntegerField()  # counted applications
+    missed = models.PositiveIntegerField()  # of them, missing the ★/▲ at the level that counts
+    county_n = models.PositiveIntegerField()  # with an own and a county score
+    county_sum = models.FloatField()  # Σ (own − county)
+    expert_n = models.PositiveIntegerField()
+    expert_sum = models.FloatField()  # Σ (own − experts' combined)
+    spread_n = models.PositiveIntegerField()  # with experts who disagree (spread > 0)
+    spread_sum = models.FloatField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标得分合计"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "region_code", "code"], name="rollup_campaign_region_code"),
+        ]
+        indexes = [models.Index(fields=["year", "region_code"], name="rollup_year_region")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.region_code} {self.code}"
 
 
 class ExpertSummary(models.Model):

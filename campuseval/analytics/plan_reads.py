@@ -85,7 +85,7 @@ def board_rows(s: Scope) -> list[BoardRow]:
     names = {s.region.code: s.region.name} | {u.code: u.name for u in units(s.region)}
     targets = list(
         Target.objects.filter(PUBLISHED, region__code__in=list(names))
-        .select_related("plan", "region", "lead").order_by("region__code", "order", "year", "pk")
+        .select_related("plan__region", "region", "lead").order_by("region__code", "order", "year", "pk")
     )
     share_plans(list({t.plan_id: t.plan for t in targets}.values()))
     rows = [BoardRow(target_progress(t, today, with_parts=False), names[t.region.code]) for t in targets]

@@ -24,7 +24,13 @@ from campuseval.campaigns.rules import RECOMMENDED_ONWARD
 from campuseval.engine import Rubric
 from campuseval.regions.models import Region, School
 
-from .models import ApplicationSummary, AreaSummary, ExpertSummary, IndicatorSummary
+from .models import (
+    ApplicationSummary,
+    AreaSummary,
+    ExpertSummary,
+    IndicatorRollup,
+    IndicatorSummary,
+)
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -97,9 +103,9 @@ def _summaries(s: Scope, *, final: bool = False) -> QuerySet[ApplicationSummary]
 
 
 def _scored(s: Scope, model: Any) -> QuerySet[Any]:
-    """Area or indicator rows of the scope's year, counted (submitted, not withdrawn); as of a
-    day, of the campaigns published by then."""
-    qs = _in_region(model.objects.filter(year=s.year or 0, counted=True), s)
+    """Area or indicator rows of the scope's year, counted (submitted, not withdrawn; the
+    indicators' rollup holds only those); as of a day, of the campaigns published by then."""
+    qs = _in_region(model.objects.filter(year=s.year or 0, **({} if model is IndicatorRollup else {"counted": True})), s)
     if s.as_of is not None:
         qs = qs.filter(campaign_id__in=Campaign.objects.filter(published_at__lte=end_of(s.as_of)).values("pk"))
     return qs
@@ -232,8 +238,8 @@ class Missed:
 def most_missed(s: Scope, limit: int = 10) -> list[Missed]:
     """The ★ then ▲ indicators most schools miss at the level that counts."""
     rows = (
-        _scored(s, IndicatorSummary).filter(missed=True)
-        .values("code", "kind").annotate(n=Count("application_id", distinct=True))
+        _scored(s, IndicatorRollup).filter(missed__gt=0)
+        .values("code", "kind").annotate(n=Sum("missed"))
         .order_by("kind", "-n", "code")
     )
     out: list[Missed] = []
@@ -275,14 +281,13 @@ def drift_by_indicator(s: Scope, limit: int = 10) -> list[Drift]:
     """The indicators where schools' own scores lie furthest above the experts' (then the
     county's)."""
     rows = (
-        _scored(s, IndicatorSummary).values("code")
-        .annotate(
-            c=Avg(F("self_score") - F("county_score"), filter=Q(county_score__isnull=False)),
-            e=Avg(F("self_score") - F("expert_score"), filter=Q(expert_score__isnull=False)),
-            n=Count("pk"),
-        )
+        _scored(s, IndicatorRollup).values("code")
+        .annotate(cs=Sum("county_sum"), cn=Sum("county_n"), es=Sum("expert_sum"), en=Sum("expert_n"), n=Sum("rows"))
     )
-    found = [Drift(r["code"], r["code"], _round(r["c"]), _round(r["e"]), r["n"]) for r in rows]
+    found = [
+        Drift(r["code"], r["code"], _round(_mean(r["cs"], r["cn"])), _round(_mean(r["es"], r["en"])), r["n"])
+        for r in rows
+    ]
     found = [d for d in found if d.vs_county or d.vs_experts]
     found.sort(key=lambda d: (-(d.vs_experts if d.vs_experts is not None else d.vs_county or 0), d.key))
     return found[:limit]
@@ -298,11 +303,9 @@ class Spread:
 def spread_by_indicator(s: Scope, limit: int = 10) -> list[Spread]:
     """The indicators the experts agree on least: the mean gap between the highest and the
     lowest score of a panel."""
-    rows = (
-        _scored(s, IndicatorSummary).filter(spread__gt=0).values("code")
-        .annotate(m=Avg("spread"), n=Count("pk")).order_by("-m", "code")[:limit]
-    )
-    return [Spread(r["code"], round(r["m"], 2), r["n"]) for r in rows]
+    rows = _scored(s, IndicatorRollup).filter(spread_n__gt=0).values("code").annotate(m=Sum("spread_sum"), n=Sum("spread_n"))
+    found = sorted(((r["m"] / r["n"], r["code"], r["n"]) for r in rows), key=lambda r: (-r[0], r[1]))
+    return [Spread(code, round(m, 2), n) for m, code, n in found[:limit]]
 
 
 @dataclass(frozen=True)
@@ -329,6 +332,10 @@ def expert_agreement(s: Scope) -> list[ExpertAgreement]:
         for r in rows
     ]
     return sorted(out, key=lambda e: (-e.absolute, e.name))
+
+
+def _mean(total: float | None, n: int | None) -> float | None:
+    return total / n if n else None
 
 
 def _round(value: float | None) -> float | None:

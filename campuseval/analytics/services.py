@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from campuseval.audit.services import audit_log, snapshot
 from campuseval.bulk import insert_columns, insert_rows
@@ -25,6 +26,7 @@ from .models import (
     ApplicationSummary,
     AreaSummary,
     ExpertSummary,
+    IndicatorRollup,
     IndicatorSummary,
     Level,
     RegionMap,
@@ -164,9 +166,48 @@ def _applications(ids: Iterable[int] | None = None) -> Any:
 
 
 def _replace(ids: Sequence[int], rows: Rows) -> None:
+    pairs = set(ApplicationSummary.objects.filter(pk__in=ids).values_list("campaign_id", "region_code"))
     for model in (ApplicationSummary, AreaSummary, IndicatorSummary, ExpertSummary):
         model.objects.filter(application_id__in=ids).delete()
     _store(rows)
+    roll_up(pairs | {(r["campaign_id"], r["region_code"]) for r in rows.summaries})
+
+
+BOTH_COUNTY = Q(county_score__isnull=False, self_score__isnull=False)
+BOTH_EXPERT = Q(expert_score__isnull=False, self_score__isnull=False)
+SPREAD = Q(spread__gt=0)
+ROLLUP_SUMS = {
+    "rows": Count("pk"), "missed": Count("pk", filter=Q(missed=True)),
+    "county_n": Count("pk", filter=BOTH_COUNTY), "county_sum": Sum(F("self_score") - F("county_score"), filter=BOTH_COUNTY),
+    "expert_n": Count("pk", filter=BOTH_EXPERT), "expert_sum": Sum(F("self_score") - F("expert_score"), filter=BOTH_EXPERT),
+    "spread_n": Count("pk", filter=SPREAD), "spread_sum": Sum("spread", filter=SPREAD),
+}
+
+
+def rollup_rows(rows: QuerySet[IndicatorSummary]) -> QuerySet[Any]:
+    """The counted indicator rows added up per campaign, county and indicator, as
+    ``IndicatorRollup`` stores them."""
+    return rows.filter(counted=True).values("campaign_id", "region_code", "year", "code", "kind").annotate(**ROLLUP_SUMS).order_by()
+
+
+def roll_up(pairs: set[tuple[int, str]] | None) -> None:
+    """Add up again the indicator rows of these (campaign, county) pairs; None: all of them."""
+    if pairs is None:
+        IndicatorRollup.objects.all().delete()
+        sources = [IndicatorSummary.objects.all()]
+    else:
+        by_campaign: dict[int, set[str]] = {}
+        for campaign_id, region_code in pairs:
+            by_campaign.setdefault(campaign_id, set()).add(region_code)
+        sources = []
+        for campaign_id, codes in by_campaign.items():
+            IndicatorRollup.objects.filter(campaign_id=campaign_id, region_code__in=codes).delete()
+            sources.append(IndicatorSummary.objects.filter(campaign_id=campaign_id, region_code__in=codes))
+    columns = insert_columns(IndicatorRollup)
+    for source in sources:
+        insert_rows(IndicatorRollup, columns, (
+            tuple(r[c] if r[c] is not None else 0 for c in columns) for r in rollup_rows(source)
+        ))
 
 
 def _store(rows: Rows) -> None:
@@ -216,6 +257,7 @@ def rebuild() -> int:
     ids = list(Application.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         _store(summaries(list(_applications(ids[start : start + BATCH]))))
+    roll_up(None)
     return len(ids)
 
 

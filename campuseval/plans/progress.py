@@ -70,7 +70,7 @@ def population(target: Target) -> QuerySet[School]:
     """The schools the target counts in: its region's, narrowed by scope, stage and location."""
     region = target.region
     qs = School.objects.filter(county=region) if region.level == Region.Level.COUNTY else School.objects.filter(
-        Q(county__parent=region) | Q(county__parent__parent=region)
+        county__in=Region.objects.filter(Q(parent=region) | Q(parent__parent=region))
     )
     if target.scope == Target.Scope.SCHOOLS:
         qs = qs.exclude(stage=School.Stage.TEACHING_POINT)
@@ -84,12 +84,33 @@ def population(target: Target) -> QuerySet[School]:
 
 
 def counted_campaigns(plan: Plan) -> QuerySet[Campaign]:
-    """The campaigns whose results the plan counts: those it names, else its city's."""
-    named = plan.campaigns.all()
-    if named.exists():
-        return named
-    city = plan.region if plan.region.level == Region.Level.CITY else plan.region.parent
-    return Campaign.objects.filter(city=city)
+    """The campaigns whose results the plan counts (``counted_by_plan``)."""
+    return Campaign.objects.filter(pk__in=[c.pk for c in counted_by_plan([plan])[plan.pk]])
+
+
+def counted_by_plan(plans: list[Plan]) -> dict[int, list[Campaign]]:
+    """Each plan's counted campaigns (rubric selected): those it names, else its city's; in
+    three queries however many plans."""
+    named: dict[int, list[Campaign]] = {}
+    # The rubric's content is read only when its engine model is not cached yet (``engine_rubric``).
+    links = (
+        Plan.campaigns.through.objects.filter(plan_id__in=[p.pk for p in plans])
+        .select_related("campaign__rubric").defer("campaign__rubric__content")
+    )
+    for link in links.order_by("campaign__pk"):
+        named.setdefault(link.plan_id, []).append(link.campaign)
+    rest = [p for p in plans if p.pk not in named]
+    regions = {r.pk: r for r in Region.objects.filter(pk__in={p.region_id for p in rest})}
+    city_of = {
+        p.pk: p.region_id if regions[p.region_id].level == Region.Level.CITY else regions[p.region_id].parent_id
+        for p in rest
+    }
+    by_city: dict[int, list[Campaign]] = {}
+    for campaign in (
+        Campaign.objects.filter(city_id__in=set(city_of.values())).select_related("rubric").defer("rubric__content").order_by("pk")
+    ):
+        by_city.setdefault(campaign.city_id, []).append(campaign)
+    return {p.pk: named[p.pk] if p.pk in named else by_city.get(city_of[p.pk], []) for p in plans}
 
 
 # --- reads shared by the targets of a page ----------------------------------------------------
@@ -123,7 +144,7 @@ def _shared(key: Any, compute: Callable[[], T]) -> T:
 
 
 def _counted(plan: Plan) -> list[Campaign]:
-    return _shared(("counted", plan.pk), lambda: list(counted_campaigns(plan).select_related("rubric")))
+    return _shared(("counted", plan.pk), lambda: counted_by_plan([plan])[plan.pk])
 
 
 def share_plans(plans: list[Plan]) -> None:
@@ -134,7 +155,9 @@ def share_plans(plans: list[Plan]) -> None:
     memo = _SHARED.get()
     if memo is None or not plans:
         return
-    counted = {p.pk: _counted(p) for p in plans}
+    counted = counted_by_plan(plans)
+    for plan_id, found in counted.items():
+        memo[("counted", plan_id)] = found
     published = {p: {c.pk for c in cs if c.published_at is not None} for p, cs in counted.items()}
     rows = list(
         Application.objects.filter(campaign_id__in=set().union(*published.values()), status=Status.PUBLISHED)
@@ -157,7 +180,10 @@ def share_plans(plans: list[Plan]) -> None:
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).values_list("campaign_id", "status", "decided_tier")
     ):
         finals[campaign_id].append(tuple(final))
+    unpublished = {p: {c.pk for c in cs if c.published_at is None} for p, cs in counted.items()}
+    running = _running_rows(set().union(*unpublished.values()))
     for plan_id in tasks:
+        memo[("running", plan_id)] = [r for r in running if r[1] in unpublished[plan_id]]
         memo[("tasks", plan_id)] = tasks[plan_id]
         memo[("reports", plan_id)] = reports[plan_id]
     for campaign_id, outcome in finals.items():
@@ -172,7 +198,7 @@ def _last_published(campaigns: list[Campaign]) -> Campaign | None:
 def tier_choices(plan: Plan) -> list[str]:
     """The tiers of the rubrics the plan's campaigns use, highest first, each once."""
     names: dict[str, None] = {}
-    for campaign in counted_campaigns(plan).select_related("rubric").order_by("-year"):
+    for campaign in sorted(_counted(plan), key=lambda c: -c.year):
         names.update(dict.fromkeys(campaign.tier_names))
     return list(names)
 
@@ -306,19 +332,29 @@ def pass_rates(target: Target) -> list[Fraction]:
     ]
 
 
+def _running_rows(campaign_ids: set[int]) -> list[tuple[int, int, str, str]]:
+    """The applications of campaigns not published yet (school, campaign, status, decided
+    tier), in the applications' own order."""
+    if not campaign_ids:
+        return []
+    return list(
+        Application.objects.filter(campaign_id__in=campaign_ids)
+        .values_list("school_id", "campaign_id", "status", "decided_tier")
+    )
+
+
 def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
     """The schools of the population now in an unpublished campaign, per stage."""
     campaigns = {c.pk: c for c in _counted(target.plan) if c.published_at is None}
     tiers = _tiers(campaigns)
-    rows = (
-        Application.objects.filter(campaign_id__in=campaigns, school__in=population(target))
-        .exclude(school_id__in=counted)
-        .values_list("school_id", "campaign_id", "status", "decided_tier")
-    )
+    rows = _shared(("running", target.plan_id), lambda: _running_rows(set(campaigns)))
+    schools = _population_ids(target)
     rates = pass_rates(target)
     seen: set[int] = set()
     counts = [0] * len(PIPELINE_STAGES)
     for school, campaign, status, tier in rows:
+        if school not in schools or school in counted:
+            continue
         for n, (_label, statuses) in enumerate(PIPELINE_STAGES):
             if status in statuses and school not in seen:
                 if n == 2 and not _reaches(tier, target.tier, tiers[campaign]):

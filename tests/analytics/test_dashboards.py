@@ -16,6 +16,7 @@ from campuseval.analytics.models import (
     ApplicationSummary,
     AreaSummary,
     ExpertSummary,
+    IndicatorRollup,
     IndicatorSummary,
 )
 from campuseval.analytics.selectors import Scope
@@ -173,7 +174,7 @@ def test_a_day_in_the_future_is_refused_with_a_message(client, cast, world):
 
 def _snapshot():
     out = {}
-    for model in (ApplicationSummary, AreaSummary, IndicatorSummary, ExpertSummary):
+    for model in (ApplicationSummary, AreaSummary, IndicatorSummary, IndicatorRollup, ExpertSummary):
         rows = [tuple(sorted((k, v) for k, v in r.items() if k != "id")) for r in model.objects.values()]
         out[model.__name__] = sorted(rows, key=repr)
     return out
@@ -182,6 +183,7 @@ def _snapshot():
 def test_the_summary_kept_by_the_services_equals_a_rebuild_from_scratch(cast, world):
     kept = _snapshot()
     assert len(kept["ApplicationSummary"]) == 2
+    assert kept["IndicatorRollup"]  # the indicators added up per county, kept as scores moved
     assert rebuild() == 2
     assert _snapshot() == kept
 
