@@ -335,7 +335,7 @@ def expert_agreement(s: Scope) -> list[ExpertAgreement]:
 
 
 def _mean(total: float | None, n: int | None) -> float | None:
-    return total / n if n else None
+    return total / n if n and total is not None else None
 
 
 def _round(value: float | None) -> float | None:

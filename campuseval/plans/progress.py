@@ -101,7 +101,7 @@ def counted_by_plan(plans: list[Plan]) -> dict[int, list[Campaign]]:
         named.setdefault(link.plan_id, []).append(link.campaign)
     rest = [p for p in plans if p.pk not in named]
     regions = {r.pk: r for r in Region.objects.filter(pk__in={p.region_id for p in rest})}
-    city_of = {
+    city_of: dict[int, int | None] = {
         p.pk: p.region_id if regions[p.region_id].level == Region.Level.CITY else regions[p.region_id].parent_id
         for p in rest
     }
@@ -110,7 +110,7 @@ def counted_by_plan(plans: list[Plan]) -> dict[int, list[Campaign]]:
         Campaign.objects.filter(city_id__in=set(city_of.values())).select_related("rubric").defer("rubric__content").order_by("pk")
     ):
         by_city.setdefault(campaign.city_id, []).append(campaign)
-    return {p.pk: named[p.pk] if p.pk in named else by_city.get(city_of[p.pk], []) for p in plans}
+    return {p.pk: named[p.pk] if p.pk in named else by_city.get(city_of[p.pk] or 0, []) for p in plans}
 
 
 # --- reads shared by the targets of a page ----------------------------------------------------
