@@ -47,6 +47,10 @@ class RegionMapForm(forms.Form):
                              widget=forms.TextInput(attrs={"class": "form-control"}))
     licence = forms.CharField(label="许可", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
 
+    def __init__(self, *args: Any, units: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units  # the names the map's features must carry: the region's units
+
     def clean_geojson(self) -> dict[str, Any]:
         upload = self.cleaned_data["geojson"]
         if upload.size > MAX_GEOJSON_BYTES:
@@ -64,4 +68,12 @@ class RegionMapForm(forms.Form):
             geometry = feature.get("geometry")
             if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
                 raise forms.ValidationError(f"第 {n} 个 feature（{props['name']}）的 geometry 须为 Polygon 或 MultiPolygon")
+            if str(props["name"]).strip() not in self.units:
+                raise forms.ValidationError(
+                    f"第 {n} 个 feature 的名称“{props['name']}”不是本区域的下级区域：应为 {'、'.join(self.units)} 之一"
+                )
+        drawn = {str(f["properties"]["name"]).strip() for f in data["features"]}
+        missing = [u for u in self.units if u not in drawn]
+        if missing:
+            raise forms.ValidationError(f"地图缺少这些区域：{'、'.join(missing)}（每个下级区域须有一个 feature）")
         return data

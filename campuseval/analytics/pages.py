@@ -47,12 +47,15 @@ def crumbs(user: AnyUser, region: Region, s: Scope) -> list[Crumb]:
     return out
 
 
-def region_page(user: AnyUser, region: Region, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
+def region_page(
+    user: AnyUser, region: Region, year: int | None, as_of: dt.date | None, only: str | None = None
+) -> dict[str, Any]:
+    """A region's dashboard; ``only``: that one chart (an export)."""
     s = scope_for(region, year, as_of)
     parent = Scope(region.parent, s.year, as_of) if region.parent and region.level == Region.Level.COUNTY else None
     found = region_map(region)
     with shared_reads():
-        charts = _charts(user, s, parent, found)
+        charts = _charts(user, s, parent, found, only)
     return {
         "region": region, "scope": s, "charts": charts, "crumbs": crumbs(user, region, s),
         "years": selectors.years(region), "region_map": found,
@@ -60,8 +63,10 @@ def region_page(user: AnyUser, region: Region, year: int | None, as_of: dt.date 
     }
 
 
-def _charts(user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | None) -> list[presenters.Chart]:
-    return presenters.charts(s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None)
+def _charts(
+    user: AnyUser, s: Scope, parent: Scope | None, found: RegionMap | None, only: str | None
+) -> list[presenters.Chart]:
+    return presenters.charts(s, parent, experts=access.sees_experts(user), geo=found.geojson if found else None, only=only)
 
 
 SCHOOLS_PER_PAGE = 100

@@ -4,6 +4,7 @@ Every number in a table links to the schools behind it, where there are schools 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -326,15 +327,20 @@ def board_chart(s: Scope) -> Chart:
     return Chart("board", _("目标与指标进度（风险在前）"), [_("区域"), _("目标/指标"), _("状态"), _("原因"), _("差距")], rows, option, height=260)
 
 
-def charts(s: Scope, parent: Scope | None, *, experts: bool, geo: dict[str, Any] | None) -> list[Chart]:
-    """Every chart of a region's dashboard; before any campaign, those that need none."""
+def charts(
+    s: Scope, parent: Scope | None, *, experts: bool, geo: dict[str, Any] | None, only: str | None = None
+) -> list[Chart]:
+    """Every chart of a region's dashboard (before any campaign, those that need none), or the
+    one named ``only`` (its export reads nothing else)."""
     tiers = selectors.tier_rows(s)
-    if s.year is None:
-        return [coverage_chart(s), map_chart(s, tiers, geo), board_chart(s)]
-    return [
-        coverage_chart(s), tier_chart(s, tiers, tier_names(s, tiers)), map_chart(s, tiers, geo), pipeline_chart(s),
-        area_chart(s, parent), missed_chart(s), drift_chart(s), agreement_chart(s, experts=experts), board_chart(s),
-    ]
+    builders: dict[str, Callable[[], Chart]] = {
+        "coverage": lambda: coverage_chart(s), "tiers": lambda: tier_chart(s, tiers, tier_names(s, tiers)),
+        "map": lambda: map_chart(s, tiers, geo), "pipeline": lambda: pipeline_chart(s),
+        "areas": lambda: area_chart(s, parent), "missed": lambda: missed_chart(s), "drift": lambda: drift_chart(s),
+        "agreement": lambda: agreement_chart(s, experts=experts), "board": lambda: board_chart(s),
+    }
+    keys = ["coverage", "map", "board"] if s.year is None else list(builders)
+    return [builders[key]() for key in keys if only is None or key == only]
 
 
 def tier_names(s: Scope, rows: list[selectors.TierRow]) -> list[str]:

@@ -52,7 +52,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def chart_file(request: HttpRequest, code: str, key: str) -> HttpResponse:
     _form, data = _choices(request, DashboardForm, code)
-    context = pages.region_page(request.user, data["region"], data.get("year"), data.get("as_of"))
+    context = pages.region_page(request.user, data["region"], data.get("year"), data.get("as_of"), only=key)
     chart = next((c for c in context["charts"] if c.key == key), None)
     if chart is None:
         raise Http404("没有这个图表")
@@ -86,7 +86,7 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def map_upload(request: HttpRequest, code: str) -> HttpResponse:
     found = access.dashboard_region(request.user, code)
-    form = RegionMapForm(request.POST or None, request.FILES or None)
+    form = RegionMapForm(request.POST or None, request.FILES or None, units=[u.name for u in selectors.units(found)])
     if request.method == "POST" and form.is_valid():
         services.region_map_save(
             by=signed_in(request), region=found, geojson=form.cleaned_data["geojson"],

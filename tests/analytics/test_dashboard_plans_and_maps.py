@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campuseval.analytics import plan_reads
+from campuseval.analytics.models import RegionMap
 from campuseval.analytics.selectors import Scope
 from campuseval.audit.models import AuditRecord
 from campuseval.plans import outlook
@@ -64,6 +65,11 @@ def test_a_platform_administrator_uploads_a_map_with_its_source_and_the_dashboar
     assert "第 1 个 feature 缺少 properties.name" in client.post(
         url, {"source": "测试", "licence": "CC0", "geojson": SimpleUploadedFile("m.json", no_name)}
     ).content.decode()
+    stranger = client.post(url, {"source": "测试", "licence": "CC0", "geojson": SimpleUploadedFile("m.json", _geojson("琅琊区", "鼓楼区"))})
+    assert "第 2 个 feature 的名称“鼓楼区”不是本区域的下级区域" in stranger.content.decode()
+    half = client.post(url, {"source": "测试", "licence": "CC0", "geojson": SimpleUploadedFile("m.json", _geojson("琅琊区"))})
+    assert "地图缺少这些区域：南谯区" in half.content.decode()
+    assert not RegionMap.objects.exists()  # nothing saved from a refused file
     response = client.post(url, {
         "source": "示例测绘局 审图号：测试(2026)001号", "licence": "仅供测试",
         "geojson": SimpleUploadedFile("m.json", _geojson("琅琊区", "南谯区")),

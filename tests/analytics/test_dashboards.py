@@ -167,6 +167,15 @@ def test_each_chart_exports_its_table_to_excel(client, cast, world):
     assert rows[2][:2] == ("琅琊区", 2)
 
 
+def test_an_export_holds_its_own_chart_only_and_an_unknown_chart_is_not_found(client, cast, world):
+    client.force_login(cast.city_admin)
+    response = client.get(reverse("analytics:chart_file", args=[cast.city.code, "missed"]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "未达到最多的指标" in rows[0][0]
+    assert rows[2][1:] == (world["demo"].code, 1)
+    assert client.get(reverse("analytics:chart_file", args=[cast.city.code, "nothing"])).status_code == 404
+
+
 def test_a_day_in_the_future_is_refused_with_a_message(client, cast, world):
     html = page(client, cast.city_admin, reverse("analytics:region", args=[cast.city.code]) + "?as_of=2999-01-01")
     assert "截至日期不能晚于今天" in html
