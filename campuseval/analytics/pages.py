@@ -102,7 +102,7 @@ def school_page(user: AnyUser, school: School, as_of: dt.date | None) -> dict[st
         found = selectors.main_rubric(s)
         mine = selectors.area_means(s, found[0], school=school) if found else {}
         city = Scope(county.parent, s.year, as_of) if county.parent else None
-        chart = presenters.area_chart(s, city, school_means=mine, school_name=school.name)
+        chart = presenters.area_chart(s, city, school_means=mine, school_name=school.name, found=found)
     missed = selectors.school_missed(latest.application_id) if latest else []
     return {
         "school": school, "scope": s, "rows": rows, "chart": chart, "missed": missed,

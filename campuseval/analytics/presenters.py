@@ -4,13 +4,14 @@ Every number in a table links to the schools behind it, where there are schools 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from campuseval.campaigns.models import Status
@@ -71,12 +72,23 @@ def query(s: Scope, *, year: bool = True, **extra: str) -> str:
     return f"?{text}" if text else ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _path(name: str, arg: str, _prefix: str) -> str:
+    """``reverse`` once per URL (a dashboard links hundreds of numbers); the script prefix is
+    part of the key, since ``reverse`` reads it."""
+    return reverse(name, args=[arg])
+
+
+def path(name: str, arg: str | int) -> str:
+    return _path(name, str(arg), get_script_prefix())
+
+
 def schools_link(s: Scope, what: str, key: str = "", unit: str = "") -> str:
-    return reverse("analytics:schools", args=[s.region.code]) + query(s, what=what, key=key, unit=unit)
+    return path("analytics:schools", s.region.code) + query(s, what=what, key=key, unit=unit)
 
 
 def dashboard_link(code: str, s: Scope) -> str:
-    return reverse("analytics:region", args=[code]) + query(s)
+    return path("analytics:region", code) + query(s)
 
 
 def _bar(categories: list[str], series: list[dict[str, Any]], *, stack: bool = False, percent: bool = False) -> dict[str, Any]:
@@ -230,8 +242,14 @@ def pipeline_chart(s: Scope) -> Chart:
 # --- scores ---------------------------------------------------------------------------------
 
 
-def area_chart(s: Scope, parent: Scope | None, school_means: dict[str, float] | None = None, school_name: str = "") -> Chart:
-    found = selectors.main_rubric(s)
+MainRubric = tuple[str, Rubric] | None
+
+
+def area_chart(
+    s: Scope, parent: Scope | None, school_means: dict[str, float] | None = None, school_name: str = "",
+    *, found: MainRubric,
+) -> Chart:
+    """``found``: the scope's main rubric (``selectors.main_rubric``)."""
     if found is None:
         return Chart("areas", _("各领域平均得分"), [], [])
     code, rubric = found
@@ -265,8 +283,11 @@ def _area_points(rubric: Rubric, area_code: str) -> float:
     return sum(sub.cap or sum(i.points for i in sub.indicators) for sub in area.subareas)
 
 
-def missed_chart(s: Scope) -> Chart:
-    data = selectors.most_missed(s)
+Sums = list[selectors.IndicatorSums] | None
+
+
+def missed_chart(s: Scope, sums: Sums = None) -> Chart:
+    data = selectors.most_missed(s, sums=sums)
     labels = [f"{'★' if m.kind == 'basic' else '▲'}{m.code}" for m in data]
     option = _bar(labels, [{"name": _("未达到的学校数"), "data": [
         {"value": m.schools, "link": schools_link(s, "missed", m.code)} for m in data
@@ -276,9 +297,9 @@ def missed_chart(s: Scope) -> Chart:
     return Chart("missed", _("未达到最多的指标（★ 在前，▲ 在后）"), [_("要求"), _("指标"), _("学校数")], rows, option)
 
 
-def drift_chart(s: Scope) -> Chart:
+def drift_chart(s: Scope, sums: Sums = None) -> Chart:
     by_unit = selectors.drift_by_unit(s)
-    by_indicator = selectors.drift_by_indicator(s)
+    by_indicator = selectors.drift_by_indicator(s, sums=sums)
     names = [d.name for d in by_unit]
     option = _bar(names, [
         {"name": _("自评 − 县级"), "data": [d.vs_county for d in by_unit]},
@@ -291,8 +312,8 @@ def drift_chart(s: Scope) -> Chart:
                  note=_("区域：每份申报自评高出县级的分数（按县级评过的指标合计）与高出专家合成总分的分数，取平均；指标：自评高出专家最多的 10 个指标。"))
 
 
-def agreement_chart(s: Scope, *, experts: bool) -> Chart:
-    spreads = selectors.spread_by_indicator(s)
+def agreement_chart(s: Scope, *, experts: bool, sums: Sums = None) -> Chart:
+    spreads = selectors.spread_by_indicator(s, sums=sums)
     option = _bar([x.code for x in spreads], [{"name": _("专家间最高分与最低分之差（平均）"), "data": [x.mean for x in spreads]}])
     rows = [[Cell("指标"), Cell(x.code), Cell(number(x.mean)), Cell(str(x.n))] for x in spreads]
     if experts:
@@ -318,7 +339,7 @@ def board_chart(s: Scope) -> Chart:
     for r in data:
         p = r.progress
         status = p.status
-        target_link = reverse("plans:detail", args=[p.target.plan_id])
+        target_link = path("plans:detail", p.target.plan_id)
         rows.append([
             Cell(r.unit), Cell(p.target.text, target_link),
             Cell(status.label if status else "—", light=status.light if status else ""),
@@ -333,19 +354,30 @@ def charts(
     """Every chart of a region's dashboard (before any campaign, those that need none), or the
     one named ``only`` (its export reads nothing else)."""
     tiers = selectors.tier_rows(s)
+    read: dict[str, Any] = {}  # what several charts read, once, by the first that needs it
+
+    def main() -> MainRubric:
+        if "rubric" not in read:
+            read["rubric"] = selectors.main_rubric(s)
+        return read["rubric"]
+
+    def sums() -> Sums:
+        if "sums" not in read:
+            read["sums"] = selectors.indicator_sums(s)
+        return read["sums"]
+
     builders: dict[str, Callable[[], Chart]] = {
-        "coverage": lambda: coverage_chart(s), "tiers": lambda: tier_chart(s, tiers, tier_names(s, tiers)),
+        "coverage": lambda: coverage_chart(s), "tiers": lambda: tier_chart(s, tiers, tier_names(tiers, main())),
         "map": lambda: map_chart(s, tiers, geo), "pipeline": lambda: pipeline_chart(s),
-        "areas": lambda: area_chart(s, parent), "missed": lambda: missed_chart(s), "drift": lambda: drift_chart(s),
-        "agreement": lambda: agreement_chart(s, experts=experts), "board": lambda: board_chart(s),
+        "areas": lambda: area_chart(s, parent, found=main()), "missed": lambda: missed_chart(s, sums()), "drift": lambda: drift_chart(s, sums()),
+        "agreement": lambda: agreement_chart(s, experts=experts, sums=sums()), "board": lambda: board_chart(s),
     }
     keys = ["coverage", "map", "board"] if s.year is None else list(builders)
     return [builders[key]() for key in keys if only is None or key == only]
 
 
-def tier_names(s: Scope, rows: list[selectors.TierRow]) -> list[str]:
+def tier_names(rows: list[selectors.TierRow], found: MainRubric) -> list[str]:
     """The main rubric's tiers, highest first, then any other tier a school holds."""
-    found = selectors.main_rubric(s)
     names: dict[str, None] = dict.fromkeys(t.name for t in found[1].tiers) if found else {}
     for row in rows:
         names.update(dict.fromkeys(row.by_tier))

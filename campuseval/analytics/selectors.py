@@ -82,7 +82,8 @@ def campaigns(s: Scope) -> QuerySet[Campaign]:
     qs = Campaign.objects.filter(city__code__startswith=s.prefix[:4], year=s.year or 0)
     if s.as_of is not None:
         qs = qs.filter(opens_at__lte=end_of(s.as_of))
-    return qs.select_related("rubric", "city")
+    # The rubric's content is read only when its engine model is not cached yet (``engine_rubric``).
+    return qs.select_related("rubric", "city").defer("rubric__content")
 
 
 def years(region: Region) -> list[int]:
@@ -206,12 +207,10 @@ def pipeline_rows(s: Scope) -> list[PipelineRow]:
 
 def main_rubric(s: Scope) -> tuple[str, Rubric] | None:
     """The rubric most of the year's applications in the region use (code, engine rubric)."""
-    counted = Counter(
-        _summaries(s).values_list("campaign__rubric__code", flat=True)
-    ).most_common(1)
+    counted = _summaries(s).values("campaign__rubric__code").annotate(n=Count("pk")).order_by("-n", "campaign__rubric__code")[:1]
     if not counted:
         return None
-    code = counted[0][0]
+    code = counted[0]["campaign__rubric__code"]
     campaign = campaigns(s).filter(rubric__code=code).first() or Campaign.objects.filter(rubric__code=code).first()
     assert campaign is not None
     return code, campaign.rubric.engine_rubric()
@@ -229,22 +228,42 @@ def area_means(s: Scope, rubric_code: str, *, school: School | None = None) -> d
 
 
 @dataclass(frozen=True)
+class IndicatorSums:
+    """One indicator's counted rows in the scope, added up (from ``IndicatorRollup``)."""
+
+    code: str
+    kind: str
+    rows: int
+    missed: int
+    county_n: int
+    county_sum: float
+    expert_n: int
+    expert_sum: float
+    spread_n: int
+    spread_sum: float
+
+
+def indicator_sums(s: Scope) -> list[IndicatorSums]:
+    """Every indicator's sums in the scope, in one read: the missed, drift and agreement
+    charts take what they need from it."""
+    fields = ["rows", "missed", "county_n", "county_sum", "expert_n", "expert_sum", "spread_n", "spread_sum"]
+    rows = _scored(s, IndicatorRollup).values("code", "kind").annotate(**{f"t_{f}": Sum(f) for f in fields}).order_by("code")
+    return [IndicatorSums(r["code"], r["kind"], *(r[f"t_{f}"] for f in fields)) for r in rows]
+
+
+@dataclass(frozen=True)
 class Missed:
     code: str
     kind: str
     schools: int
 
 
-def most_missed(s: Scope, limit: int = 10) -> list[Missed]:
+def most_missed(s: Scope, limit: int = 10, *, sums: list[IndicatorSums] | None = None) -> list[Missed]:
     """The ★ then ▲ indicators most schools miss at the level that counts."""
-    rows = (
-        _scored(s, IndicatorRollup).filter(missed__gt=0)
-        .values("code", "kind").annotate(n=Sum("missed"))
-        .order_by("kind", "-n", "code")
-    )
+    found = sorted((x for x in (sums if sums is not None else indicator_sums(s)) if x.missed), key=lambda x: (-x.missed, x.code))
     out: list[Missed] = []
     for kind in ("basic", "demo"):
-        out += [Missed(r["code"], kind, r["n"]) for r in rows if r["kind"] == kind][:limit]
+        out += [Missed(x.code, kind, x.missed) for x in found if x.kind == kind][:limit]
     return out
 
 
@@ -277,16 +296,12 @@ def drift_by_unit(s: Scope) -> list[Drift]:
     ]
 
 
-def drift_by_indicator(s: Scope, limit: int = 10) -> list[Drift]:
+def drift_by_indicator(s: Scope, limit: int = 10, *, sums: list[IndicatorSums] | None = None) -> list[Drift]:
     """The indicators where schools' own scores lie furthest above the experts' (then the
     county's)."""
-    rows = (
-        _scored(s, IndicatorRollup).values("code")
-        .annotate(cs=Sum("county_sum"), cn=Sum("county_n"), es=Sum("expert_sum"), en=Sum("expert_n"), n=Sum("rows"))
-    )
     found = [
-        Drift(r["code"], r["code"], _round(_mean(r["cs"], r["cn"])), _round(_mean(r["es"], r["en"])), r["n"])
-        for r in rows
+        Drift(x.code, x.code, _round(_mean(x.county_sum, x.county_n)), _round(_mean(x.expert_sum, x.expert_n)), x.rows)
+        for x in (sums if sums is not None else indicator_sums(s))
     ]
     found = [d for d in found if d.vs_county or d.vs_experts]
     found.sort(key=lambda d: (-(d.vs_experts if d.vs_experts is not None else d.vs_county or 0), d.key))
@@ -300,11 +315,13 @@ class Spread:
     n: int
 
 
-def spread_by_indicator(s: Scope, limit: int = 10) -> list[Spread]:
+def spread_by_indicator(s: Scope, limit: int = 10, *, sums: list[IndicatorSums] | None = None) -> list[Spread]:
     """The indicators the experts agree on least: the mean gap between the highest and the
     lowest score of a panel."""
-    rows = _scored(s, IndicatorRollup).filter(spread_n__gt=0).values("code").annotate(m=Sum("spread_sum"), n=Sum("spread_n"))
-    found = sorted(((r["m"] / r["n"], r["code"], r["n"]) for r in rows), key=lambda r: (-r[0], r[1]))
+    found = sorted(
+        ((x.spread_sum / x.spread_n, x.code, x.spread_n) for x in (sums if sums is not None else indicator_sums(s)) if x.spread_n),
+        key=lambda r: (-r[0], r[1]),
+    )
     return [Spread(code, round(m, 2), n) for m, code, n in found[:limit]]
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campuseval.campaigns import rules
@@ -67,20 +67,80 @@ class TargetProgress:
 
 
 def population(target: Target) -> QuerySet[School]:
-    """The schools the target counts in: its region's, narrowed by scope, stage and location."""
+    """The schools the target counts in: its region's, narrowed by scope, stage and location
+    (``narrowing``; ``Population`` reads the same rule from counts of schools)."""
     region = target.region
     qs = School.objects.filter(county=region) if region.level == Region.Level.COUNTY else School.objects.filter(
         county__in=Region.objects.filter(Q(parent=region) | Q(parent__parent=region))
     )
-    if target.scope == Target.Scope.SCHOOLS:
-        qs = qs.exclude(stage=School.Stage.TEACHING_POINT)
-    elif target.scope == Target.Scope.TEACHING_POINTS:
-        qs = qs.filter(stage=School.Stage.TEACHING_POINT)
-    if target.school_stage:
-        qs = qs.filter(stage=target.school_stage)
-    if target.location:
-        qs = qs.filter(location=target.location)
+    for name, value, equal in narrowing(target):
+        qs = qs.filter(**{name: value}) if equal else qs.exclude(**{name: value})
     return qs
+
+
+Narrowing = list[tuple[str, str, bool]]  # (school field, value, equal: True; differs: False)
+
+
+def narrowing(target: Target) -> Narrowing:
+    """How the target narrows its region's schools: scope (teaching points or not), stage,
+    location."""
+    terms: Narrowing = []
+    if target.scope == Target.Scope.SCHOOLS:
+        terms.append(("stage", School.Stage.TEACHING_POINT, False))
+    elif target.scope == Target.Scope.TEACHING_POINTS:
+        terms.append(("stage", School.Stage.TEACHING_POINT, True))
+    if target.school_stage:
+        terms.append(("stage", target.school_stage, True))
+    if target.location:
+        terms.append(("location", target.location, True))
+    return terms
+
+
+GroupKey = tuple[int, str, str]  # a school's county id, stage and location
+# A group of schools: county id, the county's parent and grandparent ids, stage, location, count.
+Group = tuple[int, int | None, int | None, str, str, int]
+SCHOOL_GROUP = ("county_id", "stage", "location")  # a row's school fields, in GroupKey order
+
+
+@dataclass(frozen=True)
+class Population:
+    """A target's population as the groups of schools (county, stage, location) it takes in:
+    whether a school belongs is whether its group does, and its size is the groups' sum, so
+    neither needs every school's id."""
+
+    groups: frozenset[GroupKey]
+    size: int
+
+    def has(self, *group: Any) -> bool:
+        """Whether a school of this group (county id, stage, location) belongs."""
+        return tuple(group) in self.groups
+
+
+def _school_groups(regions: list[Region]) -> list[Group]:
+    """The schools of these regions counted by county, stage and location."""
+    ids = [r.pk for r in regions]
+    return list(
+        School.objects.filter(Q(county_id__in=ids) | Q(county__parent_id__in=ids) | Q(county__parent__parent_id__in=ids))
+        .order_by().values_list("county_id", "county__parent_id", "county__parent__parent_id", "stage", "location")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _population(target: Target) -> Population:
+    region = target.region
+    key = ("population", region.pk, target.scope, target.school_stage, target.location)
+
+    def compute() -> Population:
+        groups = _shared(("groups", region.pk), lambda: _school_groups([region]))
+        terms = narrowing(target)
+        taken = [
+            (county, stage, location, n) for county, parent, grandparent, stage, location, n in groups
+            if (county == region.pk if region.level == Region.Level.COUNTY else region.pk in (parent, grandparent))
+            and all(({"stage": stage, "location": location}[name] == value) == equal for name, value, equal in terms)
+        ]
+        return Population(frozenset((c, st, loc) for c, st, loc, _n in taken), sum(n for *_k, n in taken))
+
+    return _shared(key, compute)
 
 
 def counted_campaigns(plan: Plan) -> QuerySet[Campaign]:
@@ -158,16 +218,22 @@ def share_plans(plans: list[Plan]) -> None:
     counted = counted_by_plan(plans)
     for plan_id, found in counted.items():
         memo[("counted", plan_id)] = found
+    regions = {p.region_id: p.region for p in plans}
+    by_region: dict[int, list[Group]] = {}
+    for group in _school_groups(list(regions.values())):
+        chain = group[:3]  # county, its parent, its grandparent: those read whole are the plans' and below
+        top = max(n for n, pk in enumerate(chain) if pk in regions)
+        for pk in chain[: top + 1]:
+            by_region.setdefault(pk, []).append(group)  # type: ignore[arg-type]
+    for pk, groups in by_region.items():
+        memo[("groups", pk)] = groups
     published = {p: {c.pk for c in cs if c.published_at is not None} for p, cs in counted.items()}
-    rows = list(
-        Application.objects.filter(campaign_id__in=set().union(*published.values()), status=Status.PUBLISHED)
-        .values_list("school_id", "campaign_id", "decided_tier")
-    )
+    rows = _certified_rows(set().union(*published.values()))
     for plan_id, ids in published.items():
         memo[("certified", plan_id)] = [r for r in rows if r[1] in ids]
     tasks: dict[int, list[Any]] = {p.pk: [] for p in plans}
     for plan_id, *task in ConstructionTask.objects.filter(plan__in=plans, status__in=DONE_TASKS).values_list(
-        "plan_id", "category", "school_id", "year", "built_on", "accepted_on"
+        "plan_id", "category", "school_id", "year", "built_on", "accepted_on", *(f"school__{f}" for f in SCHOOL_GROUP)
     ):
         tasks[plan_id].append(tuple(task))
     reports: dict[int, dict[int, list[ProgressReport]]] = {p.pk: {} for p in plans}
@@ -177,7 +243,7 @@ def share_plans(plans: list[Plan]) -> None:
     finals: dict[int, list[Any]] = {pk: [] for pk in last}
     for campaign_id, *final in (
         Application.objects.filter(campaign__in=last)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).values_list("campaign_id", "status", "decided_tier")
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by().values_list("campaign_id", "status", "decided_tier")
     ):
         finals[campaign_id].append(tuple(final))
     unpublished = {p: {c.pk for c in cs if c.published_at is None} for p, cs in counted.items()}
@@ -217,9 +283,13 @@ def _tiers(campaigns: dict[int, Campaign]) -> dict[int, list[str]]:
     return {pk: c.tier_names for pk, c in campaigns.items()}
 
 
-def _population_ids(target: Target) -> frozenset[int]:
-    key = ("population_ids", target.region_id, target.scope, target.school_stage, target.location)
-    return _shared(key, lambda: frozenset(population(target).values_list("pk", flat=True)))
+def _certified_rows(campaign_ids: set[int]) -> list[tuple[int, int, str, int, str, str]]:
+    """The published applications of these campaigns: school, campaign, decided tier, and the
+    school's group (county, stage, location)."""
+    return list(
+        Application.objects.filter(campaign_id__in=campaign_ids, status=Status.PUBLISHED)
+        .order_by().values_list("school_id", "campaign_id", "decided_tier", *(f"school__{f}" for f in SCHOOL_GROUP))
+    )
 
 
 def certified_schools(target: Target, as_of: dt.date) -> set[int]:
@@ -233,25 +303,22 @@ def certified_schools(target: Target, as_of: dt.date) -> set[int]:
     }
     tiers = _tiers(by_pk)
     every = {c.pk for c in _counted(target.plan) if c.published_at is not None}
-    rows: list[tuple[int, int, str]] = _shared(("certified", target.plan_id), lambda: list(
-        Application.objects.filter(campaign_id__in=every, status=Status.PUBLISHED)
-        .values_list("school_id", "campaign_id", "decided_tier")
-    ))
-    schools = _population_ids(target)
+    rows = _shared(("certified", target.plan_id), lambda: _certified_rows(every))
+    schools = _population(target)
     return {
-        school for school, campaign, tier in rows
-        if campaign in by_pk and school in schools and _reaches(tier, target.tier, tiers[campaign])
+        school for school, campaign, tier, *group in rows
+        if campaign in by_pk and schools.has(*group) and _reaches(tier, target.tier, tiers[campaign])
     }
 
 
 def done_tasks(target: Target, as_of: dt.date) -> int:
     """The plan's tasks of the target's category in its population built (or, without a build
     date, accepted) by ``as_of``, planned up to its year (that year alone when not cumulative)."""
-    tasks: list[tuple[str, int, int, dt.date | None, dt.date | None]] = _shared(("tasks", target.plan_id), lambda: list(
+    tasks: list[tuple[Any, ...]] = _shared(("tasks", target.plan_id), lambda: list(
         ConstructionTask.objects.filter(plan=target.plan, status__in=DONE_TASKS)
-        .values_list("category", "school_id", "year", "built_on", "accepted_on")
+        .values_list("category", "school_id", "year", "built_on", "accepted_on", *(f"school__{f}" for f in SCHOOL_GROUP))
     ))
-    schools = _population_ids(target)
+    schools = _population(target)
 
     def counts(year: int, built: dt.date | None, accepted: dt.date | None) -> bool:
         done = built <= as_of if built is not None else accepted is not None and accepted <= as_of
@@ -259,8 +326,8 @@ def done_tasks(target: Target, as_of: dt.date) -> int:
         return done and in_years
 
     return sum(
-        1 for category, school, year, built, accepted in tasks
-        if category == target.category and school in schools and counts(year, built, accepted)
+        1 for category, _school, year, built, accepted, *group in tasks
+        if category == target.category and schools.has(*group) and counts(year, built, accepted)
     )
 
 
@@ -320,7 +387,7 @@ def pass_rates(target: Target) -> list[Fraction]:
     finals = _shared(("finals", last.pk), lambda: list(
         Application.objects.filter(campaign=last)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .values_list("status", "decided_tier")
+        .order_by().values_list("status", "decided_tier")
     ))
     reached = [s for s, tier in finals if _reaches(tier, target.tier, tiers)]
     recommended = [s for s, _ in finals if s in rules.RECOMMENDED_ONWARD]
@@ -332,15 +399,18 @@ def pass_rates(target: Target) -> list[Fraction]:
     ]
 
 
-def _running_rows(campaign_ids: set[int]) -> list[tuple[int, int, str, str]]:
+def _running_rows(campaign_ids: set[int]) -> list[tuple[Any, ...]]:
     """The applications of campaigns not published yet (school, campaign, status, decided
-    tier), in the applications' own order."""
+    tier, then the school's group), the latest year's first: a school in two counts at its
+    latest campaign's stage."""
     if not campaign_ids:
         return []
-    return list(
-        Application.objects.filter(campaign_id__in=campaign_ids)
-        .values_list("school_id", "campaign_id", "status", "decided_tier")
+    years = dict(Campaign.objects.filter(pk__in=campaign_ids).values_list("pk", "year"))
+    rows = list(
+        Application.objects.filter(campaign_id__in=campaign_ids).order_by("campaign_id", "pk")
+        .values_list("school_id", "campaign_id", "status", "decided_tier", *(f"school__{f}" for f in SCHOOL_GROUP))
     )
+    return sorted(rows, key=lambda r: -years[r[1]])  # the latest year's campaign first
 
 
 def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
@@ -348,12 +418,12 @@ def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
     campaigns = {c.pk: c for c in _counted(target.plan) if c.published_at is None}
     tiers = _tiers(campaigns)
     rows = _shared(("running", target.plan_id), lambda: _running_rows(set(campaigns)))
-    schools = _population_ids(target)
+    schools = _population(target)
     rates = pass_rates(target)
     seen: set[int] = set()
     counts = [0] * len(PIPELINE_STAGES)
-    for school, campaign, status, tier in rows:
-        if school not in schools or school in counted:
+    for school, campaign, status, tier, *group in rows:
+        if not schools.has(*group) or school in counted:
             continue
         for n, (_label, statuses) in enumerate(PIPELINE_STAGES):
             if status in statuses and school not in seen:
@@ -414,7 +484,7 @@ def measure(target: Target, today: dt.date) -> TargetProgress:
         else done_tasks(target, today)
     )
     if target.kind == Target.Kind.COVERAGE:
-        whole = len(_population_ids(target))
+        whole = _population(target).size
         share = outlook.percent_half_up(count, whole)
         return TargetProgress(target, Decimal(share) if share is not None else None, count, whole)
     return TargetProgress(target, Decimal(count), count)
