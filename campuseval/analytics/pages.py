@@ -59,7 +59,7 @@ def region_page(
     return {
         "region": region, "scope": s, "charts": charts, "crumbs": crumbs(user, region, s),
         "years": selectors.years(region), "region_map": found,
-        "units": selectors.units(region) if region.level != Region.Level.COUNTY else [],
+        "units": s.units if region.level != Region.Level.COUNTY else [],
     }
 
 

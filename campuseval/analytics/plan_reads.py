@@ -13,7 +13,7 @@ from django.utils import timezone
 from campuseval.plans.models import Plan, Target
 from campuseval.plans.progress import TargetProgress, measure, share_plans, target_progress
 
-from .selectors import Scope, units
+from .selectors import Scope
 
 PUBLISHED = Q(plan__status=Plan.Status.PUBLISHED)
 
@@ -82,7 +82,7 @@ def board_rows(s: Scope) -> list[BoardRow]:
     """Every target and KPI of the region and of its units in published plans, with its status
     as of the day, the worst first (so counties at risk come first)."""
     today = s.as_of or timezone.localdate()
-    names = {s.region.code: s.region.name} | {u.code: u.name for u in units(s.region)}
+    names = {s.region.code: s.region.name} | {u.code: u.name for u in s.units}
     targets = list(
         Target.objects.filter(PUBLISHED, region__code__in=list(names))
         .select_related("plan__region", "region", "lead").order_by("region__code", "order", "year", "pk")

@@ -10,6 +10,7 @@ and scores from the campaigns published by then (their results are final).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,11 @@ class Scope:
     def unit_length(self) -> int:
         """How many characters of a county code name the unit: a city's 4, a county's 6."""
         return 4 if self.region.level == Region.Level.PROVINCE else 6
+
+    @functools.cached_property
+    def units(self) -> list[Unit]:
+        """The region's units, read once for every chart of the page."""
+        return units(self.region)
 
     def unit_of(self, county_code: str) -> str:
         code = county_code[: self.unit_length]
@@ -151,7 +157,7 @@ def school_counts(s: Scope) -> Counter[str]:
 
 def tier_rows(s: Scope) -> list[TierRow]:
     counts = school_counts(s)
-    rows = {u.code: TierRow(u, counts.get(u.code, 0)) for u in units(s.region)}
+    rows = {u.code: TierRow(u, counts.get(u.code, 0)) for u in s.units}
     for tier, code in certified(s).values():
         row = rows.get(s.unit_of(code))
         if row is not None:
@@ -188,7 +194,7 @@ def statuses(s: Scope) -> dict[int, tuple[str, str]]:
 
 
 def pipeline_rows(s: Scope) -> list[PipelineRow]:
-    rows = {u.code: PipelineRow(u, Counter(), None, 0) for u in units(s.region)}
+    rows = {u.code: PipelineRow(u, Counter(), None, 0) for u in s.units}
     for status, code in statuses(s).values():
         row = rows.get(s.unit_of(code))
         if row is not None:
@@ -280,7 +286,7 @@ def drift_by_unit(s: Scope) -> list[Drift]:
     """Per unit: how many points an application's own scores lie above the county's, summed
     over the indicators the county scored, and above the experts' combined total; averaged over
     the applications that have each."""
-    names = {u.code: u.name for u in units(s.region)}
+    names = {u.code: u.name for u in s.units}
     totals = (
         _summaries(s).exclude(level="")
         .annotate(unit=Substr("region_code", 1, s.unit_length)).values("unit")

@@ -119,11 +119,16 @@ class Population:
 def _school_groups(regions: list[Region]) -> list[Group]:
     """The schools of these regions counted by county, stage and location."""
     ids = [r.pk for r in regions]
-    return list(
-        School.objects.filter(Q(county_id__in=ids) | Q(county__parent_id__in=ids) | Q(county__parent__parent_id__in=ids))
-        .order_by().values_list("county_id", "county__parent_id", "county__parent__parent_id", "stage", "location")
-        .annotate(n=Count("pk"))
+    up = {
+        pk: (parent, grandparent) for pk, parent, grandparent in
+        Region.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+        .values_list("pk", "parent_id", "parent__parent_id")
+    }
+    counts = (
+        School.objects.filter(county_id__in=list(up)).order_by()
+        .values_list("county_id", "stage", "location").annotate(n=Count("pk"))
     )
+    return [(county, *up[county], stage, location, n) for county, stage, location, n in counts]
 
 
 def _population(target: Target) -> Population:

@@ -131,7 +131,11 @@ class School(models.Model):
     class Meta:
         ordering = ["county__code", "code"]
         verbose_name = verbose_name_plural = "学校"
-        indexes = [models.Index(fields=["county", "name"])]
+        indexes = [
+            models.Index(fields=["county", "name"]),
+            # Plans count schools by these groups (``plans.progress.Population``): read from the index alone.
+            models.Index(fields=["county", "stage", "location"], name="school_county_stage_location"),
+        ]
 
     def __str__(self) -> str:
         return self.name
