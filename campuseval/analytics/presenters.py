@@ -20,7 +20,7 @@ from campuseval.engine import Rubric
 from campuseval.plans import outlook
 from campuseval.regions.models import Region
 
-from . import plan_reads, selectors
+from . import plan_reads, score_reads, selectors
 from .selectors import Scope
 
 # Bootstrap's colours by the plans' lights (text-bg-*), for the charts.
@@ -283,11 +283,11 @@ def _area_points(rubric: Rubric, area_code: str) -> float:
     return sum(sub.cap or sum(i.points for i in sub.indicators) for sub in area.subareas)
 
 
-Sums = list[selectors.IndicatorSums] | None
+Sums = list[score_reads.IndicatorSums] | None
 
 
 def missed_chart(s: Scope, sums: Sums = None) -> Chart:
-    data = selectors.most_missed(s, sums=sums)
+    data = score_reads.most_missed(s, sums=sums)
     labels = [f"{'★' if m.kind == 'basic' else '▲'}{m.code}" for m in data]
     option = _bar(labels, [{"name": _("未达到的学校数"), "data": [
         {"value": m.schools, "link": schools_link(s, "missed", m.code)} for m in data
@@ -298,8 +298,8 @@ def missed_chart(s: Scope, sums: Sums = None) -> Chart:
 
 
 def drift_chart(s: Scope, sums: Sums = None) -> Chart:
-    by_unit = selectors.drift_by_unit(s)
-    by_indicator = selectors.drift_by_indicator(s, sums=sums)
+    by_unit = score_reads.drift_by_unit(s)
+    by_indicator = score_reads.drift_by_indicator(s, sums=sums)
     names = [d.name for d in by_unit]
     option = _bar(names, [
         {"name": _("自评 − 县级"), "data": [d.vs_county for d in by_unit]},
@@ -313,12 +313,12 @@ def drift_chart(s: Scope, sums: Sums = None) -> Chart:
 
 
 def agreement_chart(s: Scope, *, experts: bool, sums: Sums = None) -> Chart:
-    spreads = selectors.spread_by_indicator(s, sums=sums)
+    spreads = score_reads.spread_by_indicator(s, sums=sums)
     option = _bar([x.code for x in spreads], [{"name": _("专家间最高分与最低分之差（平均）"), "data": [x.mean for x in spreads]}])
     rows = [[Cell("指标"), Cell(x.code), Cell(number(x.mean)), Cell(str(x.n))] for x in spreads]
     if experts:
         rows += [[Cell("专家"), Cell(e.name), Cell(_("{signed}（绝对 {absolute}）").format(signed=number(e.signed), absolute=number(e.absolute))), Cell(str(e.reviews))]
-                 for e in selectors.expert_agreement(s)]
+                 for e in score_reads.expert_agreement(s)]
     return Chart("agreement", _("专家评分一致性"), [_("按"), _("指标/专家"), _("分差（指标）或与专家组均值之差（专家）"), _("份数")], rows, option,
                  note=_("专家一行：其每个指标得分减专家组均值的平均（正数为偏高），括号内为绝对值的平均。") if experts else "")
 
@@ -363,7 +363,7 @@ def charts(
 
     def sums() -> Sums:
         if "sums" not in read:
-            read["sums"] = selectors.indicator_sums(s)
+            read["sums"] = score_reads.indicator_sums(s)
         return read["sums"]
 
     builders: dict[str, Callable[[], Chart]] = {

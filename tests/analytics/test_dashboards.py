@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campuseval.analytics import selectors
+from campuseval.analytics import score_reads, selectors
 from campuseval.analytics.models import (
     ApplicationSummary,
     AreaSummary,
@@ -104,17 +104,17 @@ def test_the_pipeline_of_a_past_day_is_rebuilt_from_the_state_history(cast, worl
 
 
 def test_the_most_missed_indicators_count_at_the_level_that_counts(cast, world):
-    missed = selectors.most_missed(Scope(cast.city, YEAR))
+    missed = score_reads.most_missed(Scope(cast.city, YEAR))
     assert [(m.code, m.kind, m.schools) for m in missed] == [(world["demo"].code, "demo", 1)]
-    assert selectors.most_missed(Scope(cast.county_b, YEAR)) == []
+    assert score_reads.most_missed(Scope(cast.county_b, YEAR)) == []
 
 
 def test_drift_shows_who_scored_themselves_above_the_county_and_the_experts(cast, world):
     plain = world["plain"].code
-    by_code = {d.key: d for d in selectors.drift_by_indicator(Scope(cast.county_a, YEAR))}
+    by_code = {d.key: d for d in score_reads.drift_by_indicator(Scope(cast.county_a, YEAR))}
     assert by_code[plain].vs_county == 2
     assert by_code[plain].vs_experts == 0.5  # the experts' mean is half a point below
-    units = {d.key: d for d in selectors.drift_by_unit(Scope(cast.city, YEAR))}
+    units = {d.key: d for d in score_reads.drift_by_unit(Scope(cast.city, YEAR))}
     assert units[cast.county_b.code].vs_experts == 0  # school B: full marks at every level
     # The county scored one indicator of school A, 2 points below the school's own.
     assert units[cast.county_a.code].vs_county == 2
@@ -122,15 +122,15 @@ def test_drift_shows_who_scored_themselves_above_the_county_and_the_experts(cast
 
 
 def test_experts_agreement_by_indicator_and_by_expert(cast, world):
-    spreads = {x.code: x.mean for x in selectors.spread_by_indicator(Scope(cast.city, YEAR))}
+    spreads = {x.code: x.mean for x in score_reads.spread_by_indicator(Scope(cast.city, YEAR))}
     assert spreads == {world["plain"].code: 1}  # school A: 1 point apart; panels that agree are not listed
-    experts = selectors.expert_agreement(Scope(cast.county_a, YEAR))
+    experts = score_reads.expert_agreement(Scope(cast.county_a, YEAR))
     signs = sorted(e.signed > 0 for e in experts)
     assert len(experts) == 2 and signs == [False, True]  # one below the panel's mean, one above
 
 
 def test_each_expert_against_the_panel_is_shown_to_the_city_only(client, cast, world):
-    expert_names = [e.name for e in selectors.expert_agreement(Scope(cast.county_a, YEAR))]
+    expert_names = [e.name for e in score_reads.expert_agreement(Scope(cast.county_a, YEAR))]
     assert expert_names
     city_page = page(client, cast.city_admin, reverse("analytics:region", args=[cast.county_a.code]))
     county_page = page(client, cast.county_admin_a, reverse("analytics:region", args=[cast.county_a.code]))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campuseval.analytics import selectors
+from campuseval.analytics import score_reads
 from campuseval.analytics.models import IndicatorRollup, IndicatorSummary
 from campuseval.analytics.selectors import Scope
 from campuseval.analytics.services import roll_up
@@ -49,7 +49,7 @@ def test_the_indicator_charts_of_a_region_add_up_its_rows_whatever_they_hold(cas
     roll_up(None)
     mine = [r for r in rows if r[2] and r[1] < 2]  # counted, in the city
 
-    drift = {d.key: d for d in selectors.drift_by_indicator(Scope(cast.city, YEAR), limit=100)}
+    drift = {d.key: d for d in score_reads.drift_by_indicator(Scope(cast.city, YEAR), limit=100)}
     for code in KINDS:
         of_code = [r for r in mine if r[0] == code]
         vs_county = _mean([r[4] - r[5] for r in of_code if r[4] is not None and r[5] is not None])
@@ -59,14 +59,14 @@ def test_the_indicator_charts_of_a_region_add_up_its_rows_whatever_they_hold(cas
         else:
             assert code not in drift
 
-    missed = {(m.code, m.kind): m.schools for m in selectors.most_missed(Scope(cast.city, YEAR), limit=100)}
+    missed = {(m.code, m.kind): m.schools for m in score_reads.most_missed(Scope(cast.city, YEAR), limit=100)}
     expected = {}
     for code, _county, _counted, was_missed, *_ in mine:
         if was_missed and KINDS[code]:
             expected[(code, KINDS[code])] = expected.get((code, KINDS[code]), 0) + 1
     assert missed == expected
 
-    spread = {x.code: (x.mean, x.n) for x in selectors.spread_by_indicator(Scope(cast.city, YEAR), limit=100)}
+    spread = {x.code: (x.mean, x.n) for x in score_reads.spread_by_indicator(Scope(cast.city, YEAR), limit=100)}
     gaps = {code: [r[7] for r in mine if r[0] == code and r[7]] for code in KINDS}
     assert spread == {code: (_mean(g), len(g)) for code, g in gaps.items() if g}
     assert IndicatorRollup.objects.filter(region_code=OUTSIDE).count() == len({r[0] for r in rows if r[2] and r[1] == 2})
