@@ -353,22 +353,13 @@ def charts(
 ) -> list[Chart]:
     """Every chart of a region's dashboard (before any campaign, those that need none), or the
     one named ``only`` (its export reads nothing else)."""
-    tiers = selectors.tier_rows(s)
-    read: dict[str, Any] = {}  # what several charts read, once, by the first that needs it
-
-    def main() -> MainRubric:
-        if "rubric" not in read:
-            read["rubric"] = selectors.main_rubric(s)
-        return read["rubric"]
-
-    def sums() -> Sums:
-        if "sums" not in read:
-            read["sums"] = score_reads.indicator_sums(s)
-        return read["sums"]
-
+    # What several charts read, once, by the first that needs it (an export reads only its own).
+    tiers = functools.cache(lambda: selectors.tier_rows(s))
+    main = functools.cache(lambda: selectors.main_rubric(s))
+    sums = functools.cache(lambda: score_reads.indicator_sums(s))
     builders: dict[str, Callable[[], Chart]] = {
-        "coverage": lambda: coverage_chart(s), "tiers": lambda: tier_chart(s, tiers, tier_names(tiers, main())),
-        "map": lambda: map_chart(s, tiers, geo), "pipeline": lambda: pipeline_chart(s),
+        "coverage": lambda: coverage_chart(s), "tiers": lambda: tier_chart(s, tiers(), tier_names(tiers(), main())),
+        "map": lambda: map_chart(s, tiers(), geo), "pipeline": lambda: pipeline_chart(s),
         "areas": lambda: area_chart(s, parent, found=main()), "missed": lambda: missed_chart(s, sums()), "drift": lambda: drift_chart(s, sums()),
         "agreement": lambda: agreement_chart(s, experts=experts, sums=sums()), "board": lambda: board_chart(s),
     }

@@ -236,23 +236,10 @@ def share_plans(plans: list[Plan]) -> None:
     rows = _certified_rows(set().union(*published.values()))
     for plan_id, ids in published.items():
         memo[("certified", plan_id)] = [r for r in rows if r[1] in ids]
-    tasks: dict[int, list[Any]] = {p.pk: [] for p in plans}
-    for plan_id, *task in ConstructionTask.objects.filter(plan__in=plans, status__in=DONE_TASKS).values_list(
-        "plan_id", "category", "school_id", "year", "built_on", "accepted_on", *(f"school__{f}" for f in SCHOOL_GROUP)
-    ):
-        tasks[plan_id].append(tuple(task))
-    reports: dict[int, dict[int, list[ProgressReport]]] = {p.pk: {} for p in plans}
-    for report in ProgressReport.objects.filter(target__plan__in=plans, status=ProgressReport.Status.ACCEPTED).select_related("target"):
-        reports[report.target.plan_id].setdefault(report.target_id, []).append(report)
-    last = {c.pk for c in map(_last_published, counted.values()) if c is not None}
-    finals: dict[int, list[Any]] = {pk: [] for pk in last}
-    for campaign_id, *final in (
-        Application.objects.filter(campaign__in=last)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by().values_list("campaign_id", "status", "decided_tier")
-    ):
-        finals[campaign_id].append(tuple(final))
-    unpublished = {p: {c.pk for c in cs if c.published_at is None} for p, cs in counted.items()}
-    running = _running_rows(set().union(*unpublished.values()))
+    tasks, reports = _task_rows(plans), _accepted_reports(plans)
+    finals = _final_rows({c.pk for c in map(_last_published, counted.values()) if c is not None})
+    unpublished = {p: {c.pk: c for c in cs if c.published_at is None} for p, cs in counted.items()}
+    running = _running_rows({pk: c for cs in unpublished.values() for pk, c in cs.items()})
     for plan_id in tasks:
         memo[("running", plan_id)] = [r for r in running if r[1] in unpublished[plan_id]]
         memo[("tasks", plan_id)] = tasks[plan_id]
@@ -319,10 +306,7 @@ def certified_schools(target: Target, as_of: dt.date) -> set[int]:
 def done_tasks(target: Target, as_of: dt.date) -> int:
     """The plan's tasks of the target's category in its population built (or, without a build
     date, accepted) by ``as_of``, planned up to its year (that year alone when not cumulative)."""
-    tasks: list[tuple[Any, ...]] = _shared(("tasks", target.plan_id), lambda: list(
-        ConstructionTask.objects.filter(plan=target.plan, status__in=DONE_TASKS)
-        .values_list("category", "school_id", "year", "built_on", "accepted_on", *(f"school__{f}" for f in SCHOOL_GROUP))
-    ))
+    tasks = _shared(("tasks", target.plan_id), lambda: _task_rows([target.plan])[target.plan_id])
     schools = _population(target)
 
     def counts(year: int, built: dt.date | None, accepted: dt.date | None) -> bool:
@@ -334,6 +318,17 @@ def done_tasks(target: Target, as_of: dt.date) -> int:
         1 for category, _school, year, built, accepted, *group in tasks
         if category == target.category and schools.has(*group) and counts(year, built, accepted)
     )
+
+
+def _task_rows(plans: list[Plan]) -> dict[int, list[tuple[Any, ...]]]:
+    """Each plan's done tasks: category, school, year, built on, accepted on, then the school's
+    group (county, stage, location)."""
+    out: dict[int, list[tuple[Any, ...]]] = {p.pk: [] for p in plans}
+    for plan_id, *task in ConstructionTask.objects.filter(plan__in=plans, status__in=DONE_TASKS).values_list(
+        "plan_id", "category", "school_id", "year", "built_on", "accepted_on", *(f"school__{f}" for f in SCHOOL_GROUP)
+    ):
+        out[plan_id].append(tuple(task))
+    return out
 
 
 def schools_meeting(target: Target, as_of: dt.date) -> tuple[int, int]:
@@ -361,15 +356,16 @@ def fact_condition(target: Target) -> str:
 
 def latest_accepted(target: Target, as_of: dt.date) -> ProgressReport | None:
     """The target's latest accepted report up to ``as_of`` (the latest made, on the same day)."""
-    reports: dict[int, list[ProgressReport]] = _shared(("reports", target.plan_id), lambda: _accepted_by_target(target.plan))
+    reports = _shared(("reports", target.plan_id), lambda: _accepted_reports([target.plan])[target.plan_id])
     found = [r for r in reports.get(target.pk, []) if r.as_of <= as_of]
     return max(found, key=lambda r: (r.as_of, r.created_at)) if found else None
 
 
-def _accepted_by_target(plan: Plan) -> dict[int, list[ProgressReport]]:
-    out: dict[int, list[ProgressReport]] = {}
-    for report in ProgressReport.objects.filter(target__plan=plan, status=ProgressReport.Status.ACCEPTED):
-        out.setdefault(report.target_id, []).append(report)
+def _accepted_reports(plans: list[Plan]) -> dict[int, dict[int, list[ProgressReport]]]:
+    """Each plan's accepted reports by target."""
+    out: dict[int, dict[int, list[ProgressReport]]] = {p.pk: {} for p in plans}
+    for report in ProgressReport.objects.filter(target__plan__in=plans, status=ProgressReport.Status.ACCEPTED).select_related("target"):
+        out[report.target.plan_id].setdefault(report.target_id, []).append(report)
     return out
 
 
@@ -389,11 +385,7 @@ def pass_rates(target: Target) -> list[Fraction]:
     if last is None:
         return [Fraction(0)] * len(PIPELINE_STAGES)
     tiers = last.tier_names
-    finals = _shared(("finals", last.pk), lambda: list(
-        Application.objects.filter(campaign=last)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .order_by().values_list("status", "decided_tier")
-    ))
+    finals = _shared(("finals", last.pk), lambda: _final_rows({last.pk})[last.pk])
     reached = [s for s, tier in finals if _reaches(tier, target.tier, tiers)]
     recommended = [s for s, _ in finals if s in rules.RECOMMENDED_ONWARD]
     submitted = len(finals)
@@ -404,25 +396,35 @@ def pass_rates(target: Target) -> list[Fraction]:
     ]
 
 
-def _running_rows(campaign_ids: set[int]) -> list[tuple[Any, ...]]:
+def _final_rows(campaign_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each campaign's submitted applications (not drafts, not withdrawn): status, decided tier."""
+    out: dict[int, list[tuple[str, str]]] = {pk: [] for pk in campaign_ids}
+    for campaign_id, status, tier in (
+        Application.objects.filter(campaign_id__in=campaign_ids)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by().values_list("campaign_id", "status", "decided_tier")
+    ):
+        out[campaign_id].append((status, tier))
+    return out
+
+
+def _running_rows(campaigns: dict[int, Campaign]) -> list[tuple[Any, ...]]:
     """The applications of campaigns not published yet (school, campaign, status, decided
     tier, then the school's group), the latest year's first: a school in two counts at its
     latest campaign's stage."""
-    if not campaign_ids:
+    if not campaigns:
         return []
-    years = dict(Campaign.objects.filter(pk__in=campaign_ids).values_list("pk", "year"))
     rows = list(
-        Application.objects.filter(campaign_id__in=campaign_ids).order_by("campaign_id", "pk")
+        Application.objects.filter(campaign_id__in=list(campaigns)).order_by("campaign_id", "pk")
         .values_list("school_id", "campaign_id", "status", "decided_tier", *(f"school__{f}" for f in SCHOOL_GROUP))
     )
-    return sorted(rows, key=lambda r: -years[r[1]])  # the latest year's campaign first
+    return sorted(rows, key=lambda r: -campaigns[r[1]].year)  # the latest year's campaign first
 
 
 def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
     """The schools of the population now in an unpublished campaign, per stage."""
     campaigns = {c.pk: c for c in _counted(target.plan) if c.published_at is None}
     tiers = _tiers(campaigns)
-    rows = _shared(("running", target.plan_id), lambda: _running_rows(set(campaigns)))
+    rows = _shared(("running", target.plan_id), lambda: _running_rows(campaigns))
     schools = _population(target)
     rates = pass_rates(target)
     seen: set[int] = set()
