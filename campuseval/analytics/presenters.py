@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from campuseval.campaigns.models import Status
@@ -37,6 +39,14 @@ class Cell:
     link: str = ""
     light: str = ""  # a plan status's colour (text-bg-*)
 
+    def __html__(self) -> str:
+        """The cell's content as the table shows it: a status badge, a link, or the text."""
+        if self.light:
+            return format_html('<span class="badge text-bg-{}">{}</span>', self.light, self.text)
+        if self.link:
+            return format_html('<a href="{}">{}</a>', self.link, self.text)
+        return conditional_escape(self.text)
+
 
 @dataclass
 class Chart:
@@ -52,6 +62,14 @@ class Chart:
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    @property
+    def body(self) -> SafeString:
+        """The table's rows as HTML (written here rather than by the template: a province's
+        tables hold thousands of cells)."""
+        return mark_safe("".join(
+            "<tr>" + "".join(f"<td>{cell.__html__()}</td>" for cell in row) + "</tr>" for row in self.rows
+        ))  # every cell escapes its own text and link
 
 
 def number(value: float | Decimal | int | None, unit: str = "") -> str:

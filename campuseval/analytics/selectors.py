@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campuseval.accounts import scope
 from campuseval.campaigns.models import ApplicationEvent, Campaign, Status
 from campuseval.campaigns.rules import RECOMMENDED_ONWARD
 from campuseval.engine import Rubric
+from campuseval.plans import progress
 from campuseval.regions.models import Region, School
 
 from .models import (
@@ -44,6 +45,7 @@ class Unit:
 
     code: str
     name: str
+    pk: int = 0  # the region's id
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ class Scope:
 
 def units(region: Region) -> list[Unit]:
     if region.level == Region.Level.COUNTY:
-        return [Unit(region.code, region.name)]
-    return [Unit(r.code, r.name) for r in Region.objects.filter(parent=region).order_by("code")]
+        return [Unit(region.code, region.name, region.pk)]
+    return [Unit(r.code, r.name, r.pk) for r in Region.objects.filter(parent=region).order_by("code")]
 
 
 def _in_region(qs: QuerySet[Any], s: Scope, field_name: str = "region_code") -> QuerySet[Any]:
@@ -145,13 +147,15 @@ def certified(s: Scope) -> dict[int, tuple[str, str]]:
 
 
 def school_counts(s: Scope) -> Counter[str]:
-    """Schools (teaching points included) per unit code."""
-    rows = (
-        School.objects.filter(county__code__startswith=s.prefix)
-        .annotate(unit=Substr("county__code", 1, s.unit_length))
-        .values("unit").annotate(n=Count("pk")).values_list("unit", "n")
-    )
-    return Counter({unit.ljust(6, "0"): n for unit, n in rows})
+    """Schools (teaching points included) per unit code, from the groups of schools the plans'
+    progress reads too (``school_groups``: once per page)."""
+    codes = {u.pk: u.code for u in s.units}
+    out: Counter[str] = Counter()
+    for county, parent, grandparent, _stage, _location, n in progress.school_groups(s.region):
+        unit = next((pk for pk in (county, parent, grandparent) if pk in codes), None)
+        if unit is not None:
+            out[codes[unit]] += n
+    return out
 
 
 def tier_rows(s: Scope) -> list[TierRow]:

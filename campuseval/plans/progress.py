@@ -131,17 +131,51 @@ def _school_groups(regions: list[Region]) -> list[Group]:
     return [(county, *up[county], stage, location, n) for county, stage, location, n in counts]
 
 
+def _by_region(groups: list[Group]) -> dict[int, list[Group]]:
+    """Groups under each region they lie in: their county, its parent, its grandparent."""
+    out: dict[int, list[Group]] = {}
+    for group in groups:
+        for pk in {*group[:3]} - {None}:
+            out.setdefault(pk, []).append(group)  # type: ignore[arg-type]
+    return out
+
+
+def _above(region: Region) -> list[int]:
+    """The ids of the regions above this one (its city, its province), from one read of the
+    region tree per page."""
+    parents = _shared("parents", lambda: dict(Region.objects.values_list("pk", "parent_id")))
+    out, pk = [], parents.get(region.pk)
+    while pk is not None and pk not in out:
+        out.append(pk)
+        pk = parents.get(pk)
+    return out
+
+
+def school_groups(region: Region) -> list[Group]:
+    """The schools of the region counted by group. Within ``shared_reads`` read once per page,
+    and taken from an enclosing region's groups where the page read those already (a province's
+    dashboard and its cities' plans count the same schools)."""
+    def compute() -> list[Group]:
+        memo = _SHARED.get() or {}
+        for pk in _above(region):
+            if ("groups", pk) in memo:
+                read = memo[("groups", pk)]
+                return _shared(("groups by region", pk), lambda: _by_region(read)).get(region.pk, [])  # noqa: B023 (called at once)
+        return _school_groups([region])
+
+    return _shared(("groups", region.pk), compute)
+
+
 def _population(target: Target) -> Population:
     region = target.region
     key = ("population", region.pk, target.scope, target.school_stage, target.location)
 
     def compute() -> Population:
-        groups = _shared(("groups", region.pk), lambda: _school_groups([region]))
+        groups = school_groups(region)
         terms = narrowing(target)
         taken = [
-            (county, stage, location, n) for county, parent, grandparent, stage, location, n in groups
-            if (county == region.pk if region.level == Region.Level.COUNTY else region.pk in (parent, grandparent))
-            and all(({"stage": stage, "location": location}[name] == value) == equal for name, value, equal in terms)
+            (county, stage, location, n) for county, _parent, _grandparent, stage, location, n in groups
+            if all(({"stage": stage, "location": location}[name] == value) == equal for name, value, equal in terms)
         ]
         return Population(frozenset((c, st, loc) for c, st, loc, _n in taken), sum(n for *_k, n in taken))
 
@@ -181,6 +215,7 @@ def counted_by_plan(plans: list[Plan]) -> dict[int, list[Campaign]]:
 # --- reads shared by the targets of a page ----------------------------------------------------
 
 T = TypeVar("T")
+Row = TypeVar("Row", bound=tuple[Any, ...])
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("plans_progress_shared", default=None)
 
 
@@ -224,28 +259,39 @@ def share_plans(plans: list[Plan]) -> None:
     for plan_id, found in counted.items():
         memo[("counted", plan_id)] = found
     regions = {p.region_id: p.region for p in plans}
-    by_region: dict[int, list[Group]] = {}
-    for group in _school_groups(list(regions.values())):
-        chain = group[:3]  # county, its parent, its grandparent: those read whole are the plans' and below
-        top = max(n for n, pk in enumerate(chain) if pk in regions)
-        for pk in chain[: top + 1]:
-            by_region.setdefault(pk, []).append(group)  # type: ignore[arg-type]
-    for pk, groups in by_region.items():
-        memo[("groups", pk)] = groups
+    read = {key[1] for key in memo if isinstance(key, tuple) and key[0] == "groups"}
+    if any(not read.intersection([r.pk, *_above(r)]) for r in regions.values()):  # else taken from those read
+        by_region: dict[int, list[Group]] = {}
+        for group in _school_groups(list(regions.values())):
+            chain = group[:3]  # county, its parent, its grandparent: those read whole are the plans' and below
+            top = max(n for n, pk in enumerate(chain) if pk in regions)
+            for pk in chain[: top + 1]:
+                by_region.setdefault(pk, []).append(group)  # type: ignore[arg-type]
+        for pk, groups in by_region.items():
+            memo[("groups", pk)] = groups
     published = {p: {c.pk for c in cs if c.published_at is not None} for p, cs in counted.items()}
-    rows = _certified_rows(set().union(*published.values()))
+    certified = _by_campaign(_certified_rows(set().union(*published.values())))
     for plan_id, ids in published.items():
-        memo[("certified", plan_id)] = [r for r in rows if r[1] in ids]
+        memo[("certified", plan_id)] = [r for pk in ids for r in certified.get(pk, [])]
     tasks, reports = _task_rows(plans), _accepted_reports(plans)
     finals = _final_rows({c.pk for c in map(_last_published, counted.values()) if c is not None})
     unpublished = {p: {c.pk: c for c in cs if c.published_at is None} for p, cs in counted.items()}
     running = _running_rows({pk: c for cs in unpublished.values() for pk, c in cs.items()})
     for plan_id in tasks:
-        memo[("running", plan_id)] = [r for r in running if r[1] in unpublished[plan_id]]
+        running_ids = unpublished[plan_id]
+        memo[("running", plan_id)] = [r for r in running if r[1] in running_ids]
         memo[("tasks", plan_id)] = tasks[plan_id]
         memo[("reports", plan_id)] = reports[plan_id]
     for campaign_id, outcome in finals.items():
         memo[("finals", campaign_id)] = outcome
+
+
+def _by_campaign(rows: list[Row]) -> dict[int, list[Row]]:
+    """Rows whose second field is their campaign, by campaign (in their order)."""
+    out: dict[int, list[Row]] = {}
+    for row in rows:
+        out.setdefault(row[1], []).append(row)
+    return out
 
 
 def _last_published(campaigns: list[Campaign]) -> Campaign | None:
@@ -271,17 +317,23 @@ def _reaches(tier: str, wanted: str, tiers: list[str]) -> bool:
     return wanted in tiers and tier in tiers and tiers.index(tier) <= tiers.index(wanted)
 
 
-def _tiers(campaigns: dict[int, Campaign]) -> dict[int, list[str]]:
-    return {pk: c.tier_names for pk, c in campaigns.items()}
+def _awards(campaigns: dict[int, Campaign], wanted: str) -> set[tuple[int, str]]:
+    """The (campaign, decided tier) pairs that reach ``wanted`` (``_reaches``)."""
+    out: set[tuple[int, str]] = set()
+    for pk, campaign in campaigns.items():
+        tiers = campaign.tier_names
+        out.update((pk, tier) for tier in tiers if _reaches(tier, wanted, tiers))
+    return out
 
 
-def _certified_rows(campaign_ids: set[int]) -> list[tuple[int, int, str, int, str, str]]:
+def _certified_rows(campaign_ids: set[int]) -> list[tuple[int, int, str, GroupKey]]:
     """The published applications of these campaigns: school, campaign, decided tier, and the
     school's group (county, stage, location)."""
-    return list(
-        Application.objects.filter(campaign_id__in=campaign_ids, status=Status.PUBLISHED)
+    return [
+        (school, campaign, tier, (county, stage, location))
+        for school, campaign, tier, county, stage, location in Application.objects.filter(campaign_id__in=campaign_ids, status=Status.PUBLISHED)
         .order_by().values_list("school_id", "campaign_id", "decided_tier", *(f"school__{f}" for f in SCHOOL_GROUP))
-    )
+    ]
 
 
 def certified_schools(target: Target, as_of: dt.date) -> set[int]:
@@ -293,14 +345,11 @@ def certified_schools(target: Target, as_of: dt.date) -> set[int]:
         if c.published_at is not None and c.published_at <= end
         and (target.cumulative or timezone.localtime(c.published_at).year == target.year)
     }
-    tiers = _tiers(by_pk)
     every = {c.pk for c in _counted(target.plan) if c.published_at is not None}
     rows = _shared(("certified", target.plan_id), lambda: _certified_rows(every))
-    schools = _population(target)
-    return {
-        school for school, campaign, tier, *group in rows
-        if campaign in by_pk and schools.has(*group) and _reaches(tier, target.tier, tiers[campaign])
-    }
+    groups = _population(target).groups
+    awards = _awards(by_pk, target.tier)
+    return {school for school, campaign, tier, group in rows if (campaign, tier) in awards and group in groups}
 
 
 def done_tasks(target: Target, as_of: dt.date) -> int:
@@ -386,24 +435,26 @@ def pass_rates(target: Target) -> list[Fraction]:
         return [Fraction(0)] * len(PIPELINE_STAGES)
     tiers = last.tier_names
     finals = _shared(("finals", last.pk), lambda: _final_rows({last.pk})[last.pk])
-    reached = [s for s, tier in finals if _reaches(tier, target.tier, tiers)]
-    recommended = [s for s, _ in finals if s in rules.RECOMMENDED_ONWARD]
-    submitted = len(finals)
+    reached = sum(n for _s, tier, n in finals if _reaches(tier, target.tier, tiers))
+    recommended = sum(n for status, _t, n in finals if status in rules.RECOMMENDED_ONWARD)
+    submitted = sum(n for *_k, n in finals)
     return [
-        Fraction(len(reached), submitted) if submitted else Fraction(0),
-        Fraction(len(reached), len(recommended)) if recommended else Fraction(0),
+        Fraction(reached, submitted) if submitted else Fraction(0),
+        Fraction(reached, recommended) if recommended else Fraction(0),
         Fraction(1),  # decided: the tier is known; counted below only when it reaches
     ]
 
 
-def _final_rows(campaign_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each campaign's submitted applications (not drafts, not withdrawn): status, decided tier."""
-    out: dict[int, list[tuple[str, str]]] = {pk: [] for pk in campaign_ids}
-    for campaign_id, status, tier in (
+def _final_rows(campaign_ids: set[int]) -> dict[int, list[tuple[str, str, int]]]:
+    """Each campaign's submitted applications (not drafts, not withdrawn) counted by status and
+    decided tier."""
+    out: dict[int, list[tuple[str, str, int]]] = {pk: [] for pk in campaign_ids}
+    for campaign_id, status, tier, n in (
         Application.objects.filter(campaign_id__in=campaign_ids)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by().values_list("campaign_id", "status", "decided_tier")
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by()
+        .values_list("campaign_id", "status", "decided_tier").annotate(n=Count("pk"))
     ):
-        out[campaign_id].append((status, tier))
+        out[campaign_id].append((status, tier, n))
     return out
 
 
@@ -413,28 +464,30 @@ def _running_rows(campaigns: dict[int, Campaign]) -> list[tuple[Any, ...]]:
     latest campaign's stage."""
     if not campaigns:
         return []
-    rows = list(
-        Application.objects.filter(campaign_id__in=list(campaigns)).order_by("campaign_id", "pk")
+    rows = [
+        (school, campaign, status, tier, (county, stage, location))
+        for school, campaign, status, tier, county, stage, location in Application.objects.filter(campaign_id__in=list(campaigns))
+        .order_by("campaign_id", "pk")
         .values_list("school_id", "campaign_id", "status", "decided_tier", *(f"school__{f}" for f in SCHOOL_GROUP))
-    )
+    ]
     return sorted(rows, key=lambda r: -campaigns[r[1]].year)  # the latest year's campaign first
 
 
 def pipeline(target: Target, counted: set[int]) -> outlook.Pipeline:
     """The schools of the population now in an unpublished campaign, per stage."""
     campaigns = {c.pk: c for c in _counted(target.plan) if c.published_at is None}
-    tiers = _tiers(campaigns)
+    awards = _awards(campaigns, target.tier)
     rows = _shared(("running", target.plan_id), lambda: _running_rows(campaigns))
-    schools = _population(target)
+    groups = _population(target).groups
     rates = pass_rates(target)
     seen: set[int] = set()
     counts = [0] * len(PIPELINE_STAGES)
-    for school, campaign, status, tier, *group in rows:
-        if not schools.has(*group) or school in counted:
+    for school, campaign, status, tier, group in rows:
+        if group not in groups or school in counted:
             continue
         for n, (_label, statuses) in enumerate(PIPELINE_STAGES):
             if status in statuses and school not in seen:
-                if n == 2 and not _reaches(tier, target.tier, tiers[campaign]):
+                if n == 2 and (campaign, tier) not in awards:
                     continue
                 counts[n] += 1
                 seen.add(school)
