@@ -9,7 +9,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench assets install clean browser
+.PHONY: run test lint typecheck pytest bench assets install clean browser libreoffice
 
 run: $(VENV)/.installed assets
 	@mkdir -p var
@@ -25,11 +25,15 @@ run: $(VENV)/.installed assets
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-test assets browser lint typecheck pytest
+test: $(VENV)/.installed-test assets browser libreoffice lint typecheck pytest
 
 # Debian's chromium for the browser tests (installed when missing and allowed; see the script).
 browser:
 	@scripts/ensure-chromium.sh
+
+# Debian's LibreOffice for the forms' PDF page-count tests (the same rule as the browser).
+libreoffice:
+	@scripts/ensure-libreoffice.sh
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "campuseval.todo",
     "campuseval.plans",
     "campuseval.analytics",
+    "campuseval.filings",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("todo/", include("campuseval.todo.urls")),
     path("plans/", include("campuseval.plans.urls")),
     path("dashboards/", include("campuseval.analytics.urls")),
+    path("forms/", include("campuseval.filings.urls")),
     # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.
     path("", include("campuseval.regions.urls")),
     path("", include("campuseval.rubrics.urls")),

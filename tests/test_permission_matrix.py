@@ -251,6 +251,17 @@ def assignment_code(w: World, place: str, role: str) -> dict[str, Any]:
     return {"pk": w.assignments[place].pk, "code": CODE}
 
 
+def form(build: Build, **extra: str) -> Build:
+    """A form's file: the object's kwargs, the form's name and format."""
+    return lambda w, place, role: {**build(w, place, role), **extra}
+
+
+def city_assignment_sheet(w: World, place: str, role: str) -> dict[str, Any]:
+    """An expert's sheet through the city's campaign; cross: 滁州市's campaign, 合肥市's assignment."""
+    found = campaign_assignment(w, place, role)
+    return {"campaign_id": found["pk"], "pk": found["assignment_id"], "fmt": "docx"}
+
+
 # --- the matrix ----------------------------------------------------------------------------
 
 
@@ -386,7 +397,20 @@ MATRIX: list[Route] = [
     # --- public results -----------------------------------------------------------------------
     R("results:index", "GET", none, _=PUBLIC),
     R("results:detail", "GET", results("campaign_id"), published=PUBLIC, unpublished="H H H H H H H H H H"),
+    # --- the official forms: as open as what they hold ------------------------------------------
+    R("filings:application", "GET", form(app(), form="self-assessment", fmt="xlsx"), in_=READ_A, sib=READ_B, out=READ_OUT),
+    R("filings:self_assessment_upload", "POST", app(), in_=SCHOOL_A, sib=SCHOOL_B, out=SCHOOL_OUT),
+    R("filings:rubric_sheet", "GET", form(rubric_version, fmt="docx"), _=PUBLIC),
+    R("filings:expert_sheet", "GET", form(assignment(), fmt="xlsx"), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
+    R("filings:city_expert_sheet", "GET", city_assignment_sheet, in_=CITY, sib=CITY, cross=CITY_OUT, out=CITY_OUT),
+    R("filings:results_list", "GET", form(results("campaign_id"), fmt="xlsx"), published=PUBLIC, unpublished="H H H H H H H H H H"),
     # --- the API (anonymous: 401) ------------------------------------------------------------
+    R("api:application_form", "GET", form(app(), form="application", fmt="docx"), in_=READ_A, sib=READ_B, out=READ_OUT),
+    R("api:self_assessment_upload", "POST", app(), in_=SCHOOL_A, sib=SCHOOL_B, out=SCHOOL_OUT),
+    R("api:expert_sheet", "GET", form(assignment(), fmt="docx"), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
+    R("api:city_expert_sheet", "GET", city_assignment_sheet, in_=CITY, sib=CITY, cross=CITY_OUT, out=CITY_OUT),
+    R("api:results_list", "GET", form(results("pk"), fmt="docx"), published=LOGGED_IN, unpublished=NOBODY),
+    R("api:rubric_sheet", "GET", form(rubric_version, fmt="xlsx"), _=LOGGED_IN),
     R("api:application_list", "GET", none, _=LOGGED_IN),
     Route(
         "api:application_detail",
@@ -673,7 +697,8 @@ def test_the_route_answers_every_role_as_the_matrix_says(
 # The expert's objects are the assignment and what hangs on it; a campaign is seen all year.
 ALL_YEAR = {"campaigns:campaign_detail", "api:campaign-detail"}
 # After the city review an expert keeps a read-only record of their own review (issue 8, 7).
-READ_AFTER = {("GET", "campaigns:review_detail")}
+# Its score sheet (评审打分表) is that record printed.
+READ_AFTER = {("GET", "campaigns:review_detail"), ("GET", "filings:expert_sheet"), ("GET", "api:expert_sheet")}
 
 
 @pytest.mark.parametrize("stage", ["county_review", "decision"])

@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import auth, city_views, plan_views, reads, views
+from . import auth, city_views, filing_views, plan_views, reads, views
 
 app_name = "api"
 
@@ -54,6 +54,19 @@ urlpatterns = [
     path("assignments/<int:pk>/scores/<str:code>/", city_views.ExpertScoreApi.as_view(), name="expert_score"),
     path("assignments/<int:pk>/submit/", city_views.ExpertSubmitApi.as_view(), name="expert_submit"),
     path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),
+    # The official forms (files): the same as the pages' downloads.
+    path("applications/<int:pk>/forms/<slug:form>.<str:fmt>", filing_views.ApplicationFormApi.as_view(), name="application_form"),
+    path(
+        "applications/<int:pk>/forms/self-assessment/upload/",
+        filing_views.SelfAssessmentUploadApi.as_view(), name="self_assessment_upload",
+    ),
+    path("assignments/<int:pk>/expert-sheet.<str:fmt>", filing_views.ExpertSheetApi.as_view(), name="expert_sheet"),
+    path(
+        "campaigns/<int:campaign_id>/assignments/<int:pk>/expert-sheet.<str:fmt>",
+        filing_views.CityExpertSheetApi.as_view(), name="city_expert_sheet",
+    ),
+    path("results/<int:pk>/list.<str:fmt>", filing_views.ResultsListApi.as_view(), name="results_list"),
+    path("rubric-sheets/<slug:code>/v<int:version>/score-sheet.<str:fmt>", filing_views.RubricSheetApi.as_view(), name="rubric_sheet"),
     path("todo/", reads.TodoApi.as_view(), name="todo"),
     # Plans: reads with every target's progress, the plan's workflow, reports and tasks.
     path("plans/", plan_views.PlanListApi.as_view(), name="plan_list"),

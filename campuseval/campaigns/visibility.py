@@ -7,6 +7,7 @@
   viewer of the application sees it and the experts' combined total. The tier the scores give
   and the reason for an override stay the city's.
 - The experts' assignments and combined scores (the blind review) are the city's.
+- A published campaign's results list is public (names and tiers); its totals are the city's.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from campuseval.accounts import scope
 from campuseval.accounts.scope import AnyUser
 
 from . import access
-from .models import Application, Status
+from .models import Application, Campaign, Status
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,9 @@ def application_view(user: AnyUser, application: Application) -> ApplicationView
         combined_total=decided and (city or published),
         city_detail=city,
     )
+
+
+def sees_results_totals(user: AnyUser, campaign: Campaign) -> bool:
+    """Whether the results list shows the experts' combined totals: to the campaign's city
+    (and platform administrators); the public list names schools and tiers only."""
+    return user.is_authenticated and (scope.is_platform_admin(user) or access.runs(user, campaign))

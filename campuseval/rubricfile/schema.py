@@ -124,6 +124,14 @@ class Assumption(_Model):
     source: str = ""  # where the rule it stands in for comes from (glossary rule, ...)
 
 
+class FormsSpec(_Model):
+    """The city's own words on the forms it prints (docs/rubric-format.md); unset: Taizhou's
+    for a points rubric, the general 县（市、区） for a criteria rubric."""
+
+    unit: str = ""  # the level below the city as the city names it: 市（区）, 区县, 县市区
+    city_bureau: str = "市教育局"  # the city's bureau in the forms' opinion cells
+
+
 class RubricFile(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(min_length=1)
@@ -143,6 +151,7 @@ class RubricFile(_Model):
     assumptions: list[Assumption] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # the source's own notes, verbatim
     areas: list[AreaSpec] = Field(min_length=1)
+    forms: FormsSpec | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> RubricFile:

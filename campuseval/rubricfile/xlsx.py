@@ -38,7 +38,7 @@ CHECK_COLS = {"name": 4, "expr": 5, "op": 6, "limit": 7, "limit_by": 9, "text": 
 INFO_KEYS = {"id": "编号", "name": "名称", "city": "城市", "year": "年份", "version": "版本",
              "kind": "类型", "source": "来源", "numbering": "编号方式", "total": "总分",
              "basic_share": "★得分比例", "no_tier": "未达标名称", "labels": "列标题",
-             "notes": "注", "assumptions": "假定"}
+             "forms": "表格用语", "notes": "注", "assumptions": "假定"}
 # fmt: on
 INFO_LABEL = {key: f"{zh}（{key}）" for key, zh in INFO_KEYS.items()}
 # A row label is read in full ("编号（id）"), or as just its Chinese or its key.
@@ -178,6 +178,8 @@ def export_rubric(rubric: RubricFile) -> bytes:
         value = getattr(rubric, key)
         if key == "labels":
             info.append([INFO_LABEL[key], json.dumps(value, ensure_ascii=False)])
+        elif key == "forms":  # blank: the default words (docs/rubric-format.md)
+            info.append([INFO_LABEL[key], json.dumps(value.model_dump(), ensure_ascii=False) if value else None])
         elif key == "notes":
             info += [[INFO_LABEL[key], note] for note in value]
         elif key == "assumptions":
@@ -347,12 +349,13 @@ def _parse_info(sh: _Sheet) -> Data:
             if x is not None and key in ("year", "version") and not x.is_integer():
                 sh.problem(r, 2, f"应为整数：{value}")
             data[key] = x if x is None or key in ("total", "basic_share") else int(x)
-        elif key == "labels":
-            data[key] = labels = sh.json(r, 2)
-            if labels is not None and not (
-                isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())
+        elif key in ("labels", "forms"):
+            data[key] = words = sh.json(r, 2)
+            if words is not None and not (
+                isinstance(words, dict) and all(isinstance(v, str) for v in words.values())
             ):
-                sh.problem(r, 2, '列标题应为 JSON 对象，如 {"area": "一级指标"}')
+                example = '{"area": "一级指标"}' if key == "labels" else '{"unit": "区县"}'
+                sh.problem(r, 2, f"{INFO_KEYS[key]}应为 JSON 对象，如 {example}")
         else:
             data[key] = value
     return {k: v for k, v in data.items() if v is not None}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from campuseval.exporting import Words
 from campuseval.rubricfile.schema import IndicatorSpec, RubricFile
 
 from .models import Rubric
@@ -52,3 +53,15 @@ def rubric_search(*, rubric_file: RubricFile, q: str) -> list[IndicatorSpec]:
                 if needle in titles or needle in f"{ind.code}\n{ind.text}".casefold():
                     found.append(ind)
     return found
+
+
+def form_words(rubric: Rubric) -> Words:
+    """The words the rubric's city prints on its forms: those its file names (``forms``),
+    else Taizhou's for a points rubric (the forms we print come from its notice) and the
+    general 县（市、区） for a criteria rubric."""
+    found = rubric.rubric_file()
+    spec = found.forms
+    default = Words() if found.kind == "points" else Words(unit="县（市、区）")
+    if spec is None:
+        return default
+    return Words(unit=spec.unit or default.unit, city_bureau=spec.city_bureau or default.city_bureau)

@@ -52,6 +52,8 @@ def _source_path(path: Path) -> str:
 
 def _save(rubric_file: RubricFile, *, path: Path) -> tuple[Rubric, bool]:
     content = rubric_file.model_dump(mode="json")
+    if content.get("forms") is None:  # a file without the forms' words keeps the hash it had before they existed
+        content.pop("forms", None)
     digest = content_hash(content)
     latest = (
         Rubric.objects.select_for_update().filter(code=rubric_file.id).order_by("-version").first()

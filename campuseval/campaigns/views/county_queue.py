@@ -33,6 +33,7 @@ from campuseval.campaigns.presenters.deadlines import campaign_deadlines, county
 from campuseval.campaigns.selectors import county as reads
 from campuseval.exporting import DOCX, XLSX, attachment
 from campuseval.regions.models import Region
+from campuseval.rubrics.selectors import form_words
 
 PAGE_SIZE = 30
 
@@ -175,6 +176,7 @@ def _list_export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpRespon
         contact=user.full_name if acting_here else "",
         phone=user.phone if acting_here else "",
         locked_note=lock_note(campaign),
+        words=form_words(campaign.rubric),
     )
     list_rows_ = [
         exports.ListRow(

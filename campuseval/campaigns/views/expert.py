@@ -39,7 +39,7 @@ def review_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     page = review_page(request.user, assignment)
     return render(
         request, "campaigns/expert/review_detail.html",
-        {"page": page, "application": assignment.application, "may_score": may_score},
+        {"page": page, "application": assignment.application, "assignment": assignment, "may_score": may_score},
     )
 
 
