@@ -87,6 +87,8 @@ class World:
     plan_targets: dict[str, Any] = field(default_factory=dict)
     plan_reports: dict[str, Any] = field(default_factory=dict)
     plan_tasks: dict[str, Any] = field(default_factory=dict)
+    # An objection to each campaign's 公示 (written directly: the matrix needs the object, not its workflow).
+    objections: dict[str, Any] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
         return None if role == "anonymous" else getattr(self.cast, role)
@@ -291,6 +293,14 @@ def build_world(cast: Cast, clock: Clock) -> World:
         (
             world.plans[place], world.plan_targets[place], world.plan_reports[place], world.plan_tasks[place]
         ) = _plan(region, by, school, lead)
+    from campuseval.campaigns.models import Objection
+
+    for place, by in (("in", cast.city_admin), ("out", other_admin)):
+        application = world.applications[place]
+        world.objections[place] = Objection.objects.create(
+            campaign=application.campaign, application=application, submitter="某家长", text="对认定有异议",
+            received_on=application.campaign.opens_at.date(), recorded_by=by,
+        )
     for role in (*ROLES[:-1], "out"):
         user = other_admin if role == "out" else getattr(cast, role)
         notify(

@@ -251,6 +251,12 @@ def assignment_code(w: World, place: str, role: str) -> dict[str, Any]:
     return {"pk": w.assignments[place].pk, "code": CODE}
 
 
+def campaign_objection(w: World, place: str, role: str) -> dict[str, Any]:
+    """An objection of a campaign; cross: 滁州市's campaign with 合肥市's objection."""
+    objection = w.objections["out" if place == "cross" else place]
+    return {"pk": w.campaign.pk if place == "cross" else objection.campaign_id, "objection_id": objection.pk}
+
+
 def form(build: Build, **extra: str) -> Build:
     """A form's file: the object's kwargs, the form's name and format."""
     return lambda w, place, role: {**build(w, place, role), **extra}
@@ -368,6 +374,9 @@ MATRIX: list[Route] = [
     R("campaigns:decide", "POST", campaign_app, in_=CITY, sib=CITY, cross=CITY_OUT, out=CITY_OUT),
     R("campaigns:gaps", "GET", campaign(), in_=CITY, out=CITY_OUT),
     R("campaigns:publish", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("campaigns:notice_open", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("campaigns:objection_add", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("campaigns:objection_resolve", "POST", campaign_objection, in_=CITY, cross=CITY_OUT, out=CITY_OUT),
     # --- campaigns: the school's ------------------------------------------------------------
     R("campaigns:school_applications", "GET", none, _=SCHOOLS),
     R("campaigns:school_application_start", "POST", campaign("campaign_pk"), in_=SCHOOLS, out=SCHOOL_OUT),
@@ -433,6 +442,9 @@ MATRIX: list[Route] = [
     R("api:application_create", "POST", campaign(), in_=SCHOOLS, out=SCHOOL_OUT),
     R("api:experts_assign", "POST", campaign(), in_=CITY, out=CITY_OUT),
     R("api:campaign_publish", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("api:notice_open", "POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("api:objections", "GET POST", campaign(), in_=CITY, out=CITY_OUT),
+    R("api:objection_resolve", "POST", campaign_objection, in_=CITY, cross=CITY_OUT, out=CITY_OUT),
     R("api:campaign_end_stage", "GET POST", campaign(), in_=CITY, out=CITY_OUT),
     R("api:campaign_open", "POST", none, _=CITY),
     R("api:campaign_update", "PATCH", campaign(), in_=CITY, out=CITY_OUT),

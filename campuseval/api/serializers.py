@@ -189,6 +189,7 @@ class CampaignOut(serializers.ModelSerializer):
             "application_deadline", "county_review_deadline", "city_review_deadline",
             "publication_deadline", "published_at", "cap_at_applied_tier",
             "experts_per_application", "combine", "gap_share", "quota_total", "quota_per_tier",
+            "notice_days", "notice_contact", "notice_opened_at", "notice_ends_on",
         ]
 
     def get_stage(self, obj: Campaign) -> str:
@@ -613,6 +614,8 @@ class CampaignIn(serializers.Serializer):
     gap_share = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
     quota_total = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     quota_per_tier = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    notice_days = serializers.IntegerField(required=False, min_value=0, max_value=30)
+    notice_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class CampaignUpdateIn(CampaignIn):

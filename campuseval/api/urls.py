@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import auth, city_views, filing_views, plan_views, reads, views
+from . import auth, city_views, filing_views, notice_views, plan_views, reads, views
 
 app_name = "api"
 
@@ -51,6 +51,12 @@ urlpatterns = [
     path("campaigns/<int:pk>/assign-experts/", city_views.AssignExpertsApi.as_view(), name="experts_assign"),
     path("campaigns/<int:pk>/end-stage/", city_views.EndStageApi.as_view(), name="campaign_end_stage"),
     path("campaigns/<int:pk>/publish/", city_views.PublishApi.as_view(), name="campaign_publish"),
+    path("campaigns/<int:pk>/notice/", notice_views.NoticeOpenApi.as_view(), name="notice_open"),
+    path("campaigns/<int:pk>/objections/", notice_views.ObjectionsApi.as_view(), name="objections"),
+    path(
+        "campaigns/<int:pk>/objections/<int:objection_id>/resolve/",
+        notice_views.ObjectionResolveApi.as_view(), name="objection_resolve",
+    ),
     path("assignments/<int:pk>/scores/<str:code>/", city_views.ExpertScoreApi.as_view(), name="expert_score"),
     path("assignments/<int:pk>/submit/", city_views.ExpertSubmitApi.as_view(), name="expert_submit"),
     path("results/<int:pk>/", reads.ResultsApi.as_view(), name="results"),

@@ -21,7 +21,7 @@ from campuseval.regions.models import Region, School
 from campuseval.regions.selectors import regions_for, schools_for
 
 from . import rules
-from .models import Application, Campaign, ExpertAssignment
+from .models import Application, Campaign, ExpertAssignment, Objection
 
 ACTIONS = ("view", "school", "county", "city")
 
@@ -212,3 +212,10 @@ def assignment_for_city(user: AnyUser, campaign: Campaign, pk: int) -> ExpertAss
         application__in=applications_for(user, action="city").filter(campaign=campaign)
     )
     return get_in_scope(qs, pk=pk)
+
+
+def objection_for_city(user: AnyUser, campaign: Campaign, pk: int) -> Objection:
+    """An objection to the 公示 of a campaign the user runs (``campaign_run_by`` first)."""
+    gates.require(user, "city")
+    qs = Objection.objects.filter(campaign__in=campaigns_for(user, write=True), campaign=campaign)
+    return get_in_scope(qs.select_related("application__school__county", "campaign"), pk=pk)

@@ -31,6 +31,8 @@ SETTINGS = [
     "combine",
     "gap_share",
     "quota_total",
+    "notice_days",
+    "notice_contact",
 ]
 QUOTA_PREFIX = "quota_tier_"
 
@@ -140,6 +142,28 @@ class CampaignForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control"}),
         error_messages={"min_value": "推荐总数上限不能为负数"},
     )
+    notice_days = forms.IntegerField(
+        label="公示期（工作日）",
+        required=False,
+        min_value=0,
+        max_value=30,
+        initial=0,
+        help_text="认定后先公示名单（通常 5 个工作日），期满且异议均已处理后才能公布；留空或 0 表示不公示，认定后直接公布。",
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={
+            "required": "请填写公示期（不公示填 0）",
+            "min_value": "公示期须在 0 到 30 个工作日之间",
+            "max_value": "公示期须在 0 到 30 个工作日之间",
+        },
+    )
+    notice_contact = forms.CharField(
+        label="异议受理方式",
+        required=False,
+        max_length=200,
+        help_text="公示页面上告诉公众如何提出异议，例如：市教育局电教馆，电话 0523-XXXXXXX。",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"max_length": "异议受理方式最多 200 个字"},
+    )
 
     def __init__(
         self,
@@ -212,6 +236,8 @@ class CampaignForm(forms.Form):
         """The cleaned values as the campaign services take them."""
         data = self.cleaned_data
         fields: dict[str, Any] = {name: data[name] for name in ["year", "name", *DEADLINES, *SETTINGS]}
+        fields["notice_days"] = data.get("notice_days") or 0  # blank: no 公示
+        fields["notice_contact"] = data.get("notice_contact") or ""
         fields["city_id"] = data["city"].pk
         fields["rubric_id"] = data["rubric"].pk
         fields["quota_per_tier"] = {

@@ -54,6 +54,14 @@ class Campaign(models.Model):
     )
     quota_total = models.PositiveIntegerField("每县推荐总数上限", null=True, blank=True)
     quota_per_tier = models.JSONField("每县各等级推荐上限", default=dict, blank=True)
+    # The 公示 before publication (0: none, publication follows the decisions at once).
+    notice_days = models.PositiveSmallIntegerField(
+        "公示期（工作日）", default=0, validators=[MaxValueValidator(30)],
+        help_text="认定后先公示名单，公示期满且异议均已处理后才能公布；0 表示不公示。",
+    )
+    notice_contact = models.CharField("异议受理方式", max_length=200, blank=True, help_text="例如：市教育局电教馆，电话 0523-XXXXXXX")
+    notice_opened_at = models.DateTimeField("公示开始时间", null=True, blank=True)
+    notice_ends_on = models.DateField("公示截止日期", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -274,3 +282,33 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+
+class Objection(models.Model):
+    """An objection (异议) to the 公示 list, as the city received it, and how it was resolved."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处理"
+        UPHELD = "upheld", "异议成立"
+        DISMISSED = "dismissed", "异议不成立"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey(Application, verbose_name="涉及学校的申报", on_delete=models.PROTECT, related_name="objections")
+    submitter = models.CharField("提出人", max_length=100)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    text = models.TextField("异议内容")
+    evidence = models.TextField("佐证材料", blank=True)
+    received_on = models.DateField("收到日期")
+    state = models.CharField("处理结果", max_length=20, choices=State.choices, default=State.OPEN)
+    resolution = models.TextField("处理理由", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "received_on", "pk"]
+        verbose_name = verbose_name_plural = "公示异议"
+
+    def __str__(self) -> str:
+        return f"{self.submitter}对{self.application.school}的异议"

@@ -287,14 +287,70 @@ def check_reopen(campaign: Campaign) -> None:
         raise WorkflowError("结果已公布，不能重新开放")
 
 
-def check_publish(campaign: Campaign, *, pending: int, names: str = "") -> None:
-    """Publication: once, after the county deadline, with every recommended application decided."""
+def _decisions_ready(campaign: Campaign, pending: int, names: str, what: str) -> None:
     if campaign.published_at is not None:
         raise WorkflowError("结果已公布")
     if timezone.now() <= campaign.county_review_deadline:
-        raise WorkflowError(f"县级初评截止（{local(campaign.county_review_deadline)}）之后才能公布")
+        raise WorkflowError(f"县级初评截止（{local(campaign.county_review_deadline)}）之后才能{what}")
     if pending:
         raise WorkflowError(f"还有 {pending} 份推荐申报未认定：{names}")
+
+
+def check_publish(campaign: Campaign, *, pending: int, names: str = "", open_objections: int = 0) -> None:
+    """Publication: once, after the county deadline, with every recommended application
+    decided; where the campaign has a 公示, after its period and with every objection resolved."""
+    _decisions_ready(campaign, pending, names, "公布")
+    if campaign.notice_days:
+        if campaign.notice_opened_at is None:
+            raise WorkflowError(f"本次创建设有 {campaign.notice_days} 个工作日的公示期：请先开始公示")
+        if campaign.notice_ends_on is not None and timezone.localdate() <= campaign.notice_ends_on:
+            raise WorkflowError(f"公示期至 {campaign.notice_ends_on:%Y-%m-%d} 结束，期满后才能公布")
+        if open_objections:
+            raise WorkflowError(f"还有 {open_objections} 件异议未处理")
+
+
+# --- the 公示 before publication ---------------------------------------------------------------
+
+
+def notice_end(start: dt.date, days: int) -> dt.date:
+    """The last day of a 公示 of ``days`` working days opened on ``start``: counted from the
+    next working day, Monday to Friday (the platform knows no public holidays: a city that
+    needs them sets more days)."""
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def notice_running(campaign: Campaign) -> bool:
+    """Whether the 公示 list is public now: opened and the results not yet published."""
+    return campaign.notice_opened_at is not None and campaign.published_at is None
+
+
+def check_notice_open(campaign: Campaign, *, pending: int, names: str = "") -> None:
+    """The 公示 opens once, when publication could follow but for it."""
+    if not campaign.notice_days:
+        raise WorkflowError("本次创建不设公示期（公示期为 0 个工作日）：认定后可直接公布")
+    if campaign.notice_opened_at is not None:
+        raise WorkflowError("公示已经开始")
+    _decisions_ready(campaign, pending, names, "公示")
+
+
+def check_objection(campaign: Campaign) -> None:
+    """An objection is recorded while the 公示 runs (or after its period, before publication)."""
+    if campaign.published_at is not None:
+        raise WorkflowError("结果已公布，不能再登记异议")
+    if campaign.notice_opened_at is None:
+        raise WorkflowError("公示尚未开始，不能登记异议")
+
+
+def check_resolve(objection: Any) -> None:
+    if objection.campaign.published_at is not None:
+        raise WorkflowError("结果已公布，异议不能再处理")
+    if objection.state != "open":
+        raise WorkflowError("该异议已处理")
 
 
 # --- ending a stage now ---------------------------------------------------------------------

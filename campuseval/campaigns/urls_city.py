@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import city, city_review, city_stages
+from .views import city, city_notice, city_review, city_stages
 
 urlpatterns = [
     path("", city.campaign_list, name="campaign_list"),
@@ -22,4 +22,7 @@ urlpatterns = [
     path("<int:pk>/decisions/<int:application_id>/", city_review.decide, name="decide"),
     path("<int:pk>/gaps/", city_review.gaps, name="gaps"),
     path("<int:pk>/publish/", city_review.publish, name="publish"),
+    path("<int:pk>/notice/", city_notice.notice_open, name="notice_open"),
+    path("<int:pk>/objections/", city_notice.objection_add, name="objection_add"),
+    path("<int:pk>/objections/<int:objection_id>/resolve/", city_notice.objection_resolve, name="objection_resolve"),
 ]

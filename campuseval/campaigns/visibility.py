@@ -7,6 +7,7 @@
   viewer of the application sees it and the experts' combined total. The tier the scores give
   and the reason for an override stay the city's.
 - The experts' assignments and combined scores (the blind review) are the city's.
+- The decisions are public from the 公示 on (names and tiers): ``decisions_public``.
 - A published campaign's results list is public (names and tiers); its totals are the city's.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from campuseval.accounts import scope
 from campuseval.accounts.scope import AnyUser
 
-from . import access
+from . import access, rules
 from .models import Application, Campaign, Status
 
 
@@ -34,7 +35,7 @@ def application_view(user: AnyUser, application: Application) -> ApplicationView
     platform = scope.is_platform_admin(user)
     city = platform or access.acts_as(user, application, "city")
     county_work = city or access.acts_as(user, application, "county")
-    published = application.campaign.published_at is not None
+    published = decisions_public(application.campaign)
     decided = application.decided_at is not None
     return ApplicationView(
         county_work=county_work,
@@ -49,3 +50,8 @@ def sees_results_totals(user: AnyUser, campaign: Campaign) -> bool:
     """Whether the results list shows the experts' combined totals: to the campaign's city
     (and platform administrators); the public list names schools and tiers only."""
     return user.is_authenticated and (scope.is_platform_admin(user) or access.runs(user, campaign))
+
+
+def decisions_public(campaign: Campaign) -> bool:
+    """Whether the campaign's decisions are public: published, or on the 公示 list."""
+    return campaign.published_at is not None or rules.notice_running(campaign)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from campuseval.campaigns.models import (
@@ -202,10 +203,12 @@ def combined_result(application: Application) -> CombinedResult | None:
 
 
 def published_applications(campaign: Campaign) -> QuerySet[Application]:
-    """The certified schools of a published campaign, as the public page and the API list them:
-    schools without a tier are not listed, and nothing but names and tiers is read from them."""
+    """The certified schools of a published campaign (or the decided ones of its 公示), as the
+    public page and the API list them: schools without a tier are not listed, and nothing but
+    names and tiers is read from them."""
+    status = Status.PUBLISHED if campaign.published_at is not None else Status.DECIDED
     return (
-        Application.objects.filter(campaign=campaign, status=Status.PUBLISHED)
+        Application.objects.filter(campaign=campaign, status=status)
         .exclude(decided_tier="")
         .select_related("school__county")
         .order_by("school__county__code", "school__code")
@@ -213,11 +216,15 @@ def published_applications(campaign: Campaign) -> QuerySet[Application]:
 
 
 def published_campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.filter(published_at__isnull=False).select_related("city").order_by("-published_at")
+    """The campaigns whose results are public: published, or in their 公示 (``rules.notice_running``)."""
+    return (
+        Campaign.objects.filter(Q(published_at__isnull=False) | Q(notice_opened_at__isnull=False))
+        .select_related("city").order_by(Coalesce("published_at", "notice_opened_at").desc())
+    )
 
 
 def published_campaign(pk: int) -> Campaign:
-    """A published campaign (anyone may read its results), or 404."""
+    """A campaign whose results are public (published, or in its 公示), or 404."""
     campaign = published_campaigns().filter(pk=pk).first()
     if campaign is None:
         raise Http404("没有找到已公布的结果")

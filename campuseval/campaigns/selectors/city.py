@@ -12,7 +12,14 @@ from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.accounts.scope import AnyUser
 from campuseval.campaigns import access, rules
-from campuseval.campaigns.models import Application, Campaign, ExpertAssignment, ExpertScore, Status
+from campuseval.campaigns.models import (
+    Application,
+    Campaign,
+    ExpertAssignment,
+    ExpertScore,
+    Objection,
+    Status,
+)
 
 
 def status_counts(user: AnyUser, campaigns: list[Campaign]) -> dict[int, list[tuple[str, int]]]:
@@ -128,3 +135,10 @@ def reopenings(campaign: Campaign, limit: int | None = None) -> list[Any]:
 
 def has_applications(campaign: Campaign) -> bool:
     return campaign.applications.exists()
+
+
+def objections_of(campaign: Campaign) -> list[Objection]:
+    """The objections to the campaign's 公示, open ones first (the city's to resolve)."""
+    found = Objection.objects.filter(campaign=campaign).select_related("application__school__county", "resolved_by")
+    return sorted(found, key=lambda o: (o.state != Objection.State.OPEN, o.received_on, o.pk))
+

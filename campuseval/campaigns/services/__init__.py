@@ -59,10 +59,12 @@ from .county_review import (
     county_scores_save,
     recommendation_list_file,
 )
+from .notice import notice_open, objection_record, objection_resolve
 from .scores import ScoreInput, parse_score
 from .stages import StageEndUnconfirmed, campaign_end_stage
 
 __all__ = [
+    "notice_open", "objection_record", "objection_resolve",
     "APPLICATION_FIELDS", "CAMPAIGN_FIELDS", "COUNTY_SCORE_FIELDS", "EXPERT_SCORE_FIELDS", "FMT",
     "SCHOOL_EDITABLE", "SELF_SCORE_FIELDS", "AssignmentReport", "CarryReport", "DeadlinePassed", "EditConflict",
     "ScoreInput", "StageEndUnconfirmed", "WorkflowError", "application_create", "application_create_from_last", "application_decide",

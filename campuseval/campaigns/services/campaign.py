@@ -13,7 +13,7 @@ from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
 from campuseval.audit.services import audit_log, audited_update, snapshot
 from campuseval.campaigns import hooks, rules
-from campuseval.campaigns.models import Application, Campaign, Reopening, Status
+from campuseval.campaigns.models import Application, Campaign, Objection, Reopening, Status
 from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.selectors.stages import stage_end
 from campuseval.notifications.services import notify
@@ -26,7 +26,7 @@ CAMPAIGN_FIELDS = [
     "name", "year", "city_id", "rubric_id", "opens_at", "application_deadline",
     "county_review_deadline", "city_review_deadline", "publication_deadline",
     "cap_at_applied_tier", "experts_per_application", "combine", "gap_share",
-    "quota_total", "quota_per_tier", "published_at",
+    "quota_total", "quota_per_tier", "notice_days", "notice_contact", "published_at",
 ]
 
 
@@ -50,6 +50,8 @@ def campaign_update(
     passed in fact (the demo's campaigns, a past campaign entered afterwards): no one is told."""
     if "rubric_id" in fields and fields["rubric_id"] != campaign.rubric_id and campaign.applications.exists():
         raise WorkflowError("已有学校申报，评估标准版本已冻结，不能更换")
+    if campaign.notice_opened_at is not None and fields.get("notice_days", campaign.notice_days) != campaign.notice_days:
+        raise WorkflowError("公示已经开始，不能再更改公示期")
     ended = [] if history else rules.stages_ended(campaign, fields)
     ends = [stage_end(campaign, stage) for stage in ended]
     if ends and not confirm_stage_end:
@@ -83,7 +85,10 @@ def campaign_publish(*, by: User, campaign: Campaign) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     pending = Application.objects.filter(campaign=campaign, status__in=rules.AWAITING_DECISION)
     count = pending.count()
-    rules.check_publish(campaign, pending=count, names="、".join(str(a.school) for a in pending[:5]) if count else "")
+    rules.check_publish(
+        campaign, pending=count, names="、".join(str(a.school) for a in pending[:5]) if count else "",
+        open_objections=campaign.objections.filter(state=Objection.State.OPEN).count(),
+    )
     now = timezone.now()
     for application in Application.objects.filter(campaign=campaign, status=Status.DECIDED):
         transition(application, by, Status.PUBLISHED)

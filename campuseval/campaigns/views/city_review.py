@@ -24,7 +24,7 @@ from campuseval.campaigns.presenters.city import (
     gap_rows,
     understaffed,
 )
-from campuseval.campaigns.selectors.city import experts_of, reviewed_applications
+from campuseval.campaigns.selectors.city import experts_of, objections_of, reviewed_applications
 
 city_admin_required = gate_required("city")
 
@@ -120,6 +120,9 @@ def _decisions_page(request: HttpRequest, campaign: Campaign, rows: list[Decisio
             "tier_names": campaign.tier_names,
             "no_tier": campaign.rubric.engine_rubric().no_tier,
             "decided": sum(1 for r in rows if r.application.status == Status.DECIDED),
+            "notice_running": rules.notice_running(campaign),
+            "objections": objections_of(campaign),
+            "listed": [r.application for r in rows if r.application.status == Status.DECIDED],
         },
     )
 
