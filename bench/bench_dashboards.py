@@ -63,6 +63,17 @@ def _p95(samples: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
+def _python_loop_ms() -> float:
+    """The machine's speed at the moment, to compare runs: its CPU time varies from run to run."""
+    best = math.inf
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(5_000_000):
+            total += n
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
 def _measure(run: Callable[[], Any], warmup: int, repeat: int) -> list[float]:
     for _ in range(warmup):
         run()
@@ -146,6 +157,7 @@ def _run(args: argparse.Namespace) -> int:
         f"city {city.code if city else '-'} {city.name if city else ''}"
     )
     print(f"requests: {args.warmup} warm-up, then {args.repeat} timed, each page; p95 = nearest rank")
+    print(f"this machine now: a loop of 5,000,000 Python additions takes {_python_loop_ms():.0f} ms (the best of 3)")
     print(f"goal: p95 < {PAGE_GOAL_MS:.0f} ms, rebuild < {REBUILD_GOAL_S:.0f} s")
 
     client = Client()
