@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -68,3 +71,26 @@ def test_language_switch_sets_english(client, shipped_rubrics):
 def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_chooses(client, db):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in page
+
+
+CATALOGUE = settings.BASE_DIR / "campuseval" / "locale" / "en" / "LC_MESSAGES"
+
+
+def _entries(po: str) -> list[str]:
+    """The catalogue's live entries (the header and obsolete ``#~`` ones left out), as text."""
+    return [e for e in po.split("\n\n") if re.search(r'^msgid "(?!"\n)', e, re.M) or re.search(r'^msgid ""\n"', e, re.M)]
+
+
+def test_every_interface_string_has_an_english_translation_that_is_compiled():
+    po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    entries = _entries(po)
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""(?!\n")', e, re.M)]
+    fuzzy = [e for e in entries if re.search(r"^#,.*\bfuzzy\b", e, re.M)]
+    assert not untranslated, f"{len(untranslated)} strings without English, the first:\n{untranslated[0]}"
+    assert not fuzzy, f"{len(fuzzy)} fuzzy strings, the first:\n{fuzzy[0]}"
+    # The compiled file holds every translation (run compilemessages after editing the .po).
+    with (CATALOGUE / "django.mo").open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    forms = sum(len(re.findall(r"^msgstr(\[\d\])? ", e, re.M)) for e in entries)
+    compiled_forms = len(compiled._catalog) - 1  # the header is one more key
+    assert compiled_forms == forms, f"django.mo holds {compiled_forms} translations, the .po {forms}: run compilemessages"
