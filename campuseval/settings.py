@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "campuseval.plans",
     "campuseval.analytics",
     "campuseval.filings",
+    "campuseval.certificates",
+    "campuseval.exportjobs",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Bulk exports (zip files built in the background) are removed this many hours after they finish.
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", 24))
 MEDIA_ROOT = VAR_DIR / "media"  # uploads: outside the static folders, served only by views
 # Evidence upload limits: per file, and per application in total.
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", 50 * 1024 * 1024))

@@ -13,6 +13,10 @@ const files = {
   "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
   "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+  // The certificates' CJK font (OFL-1.1), embedded in the PDFs: no system font is assumed.
+  "@ibm/plex-sans-sc/fonts/complete/woff/hinted/IBMPlexSansSC-Regular.woff": "fonts/IBMPlexSansSC-Regular.woff",
+  "@ibm/plex-sans-sc/fonts/complete/woff/hinted/IBMPlexSansSC-Bold.woff": "fonts/IBMPlexSansSC-Bold.woff",
+  "@ibm/plex-sans-sc/LICENSE.txt": "fonts/IBMPlexSansSC-LICENSE.txt",
 };
 for (const [from, to] of Object.entries(files)) {
   const src = join("node_modules", from);

@@ -87,6 +87,10 @@ class World:
     plan_targets: dict[str, Any] = field(default_factory=dict)
     plan_reports: dict[str, Any] = field(default_factory=dict)
     plan_tasks: dict[str, Any] = field(default_factory=dict)
+    # A finished bulk export (in: the city administrator's; out: 合肥市's administrator's).
+    export_jobs: dict[str, Any] = field(default_factory=dict)
+    # The certificates of last year's campaign (in: school A's, sib: school B's).
+    certificates: dict[str, Any] = field(default_factory=dict)
     # An objection to each campaign's 公示 (written directly: the matrix needs the object, not its workflow).
     objections: dict[str, Any] = field(default_factory=dict)
 
@@ -203,6 +207,14 @@ def build_world(cast: Cast, clock: Clock) -> World:
     published = _campaign(
         cast, taizhou, by=cast.city_admin, city=cast.city, year=2021, shift=-dt.timedelta(days=365)
     )
+    # Schools A and B certified last year (written directly: the matrix needs the certificates).
+    from campuseval.campaigns.models import Application
+
+    for school, tier in ((cast.school_a, "示范型"), (cast.school_b, "合格型")):
+        Application.objects.create(
+            campaign=published, school=school, status="decided", applied_tier=tier, decided_tier=tier,
+            decided_by=cast.city_admin, decided_at=published.city_review_deadline,
+        )
     clock.at(START - dt.timedelta(days=200))
     s.campaign_publish(by=cast.city_admin, campaign=published)
 
@@ -293,6 +305,19 @@ def build_world(cast: Cast, clock: Clock) -> World:
         (
             world.plans[place], world.plan_targets[place], world.plan_reports[place], world.plan_tasks[place]
         ) = _plan(region, by, school, lead)
+    from django.core.files.base import ContentFile
+
+    from campuseval.exportjobs.models import ExportJob
+
+    for place, by, export_campaign in (("in", cast.city_admin, published), ("out", other_admin, other_campaign)):
+        export = ExportJob(kind="certificates", campaign=export_campaign, created_by=by, status="done",
+                           file_name="证书.zip", total=0, expires_at=clock.now + dt.timedelta(days=1))
+        export.file.save(f"matrix-{place}.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+        world.export_jobs[place] = export
+    from campuseval.certificates.models import Certificate
+
+    for place, school in (("in", cast.school_a), ("sib", cast.school_b)):
+        world.certificates[place] = Certificate.objects.get(campaign=published, application__school=school)
     from campuseval.campaigns.models import Objection
 
     for place, by in (("in", cast.city_admin), ("out", other_admin)):

@@ -12,7 +12,17 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import auth, city_views, filing_views, notice_views, plan_views, reads, views
+from . import (
+    auth,
+    certificate_views,
+    city_views,
+    export_views,
+    filing_views,
+    notice_views,
+    plan_views,
+    reads,
+    views,
+)
 
 app_name = "api"
 
@@ -73,6 +83,13 @@ urlpatterns = [
     ),
     path("results/<int:pk>/list.<str:fmt>", filing_views.ResultsListApi.as_view(), name="results_list"),
     path("rubric-sheets/<slug:code>/v<int:version>/score-sheet.<str:fmt>", filing_views.RubricSheetApi.as_view(), name="rubric_sheet"),
+    # Certificates: one school's, a campaign's all, and the check of a short code.
+    path("applications/<int:pk>/certificate.pdf", certificate_views.ApplicationCertificateApi.as_view(), name="certificate"),
+    path("certificates/<str:code>/", certificate_views.CertificateVerifyApi.as_view(), name="certificate_verify"),
+    # Bulk exports: a background job per zip.
+    path("campaigns/<int:pk>/exports/<slug:kind>/", export_views.ExportStartApi.as_view(), name="export_start"),
+    path("exports/<int:pk>/", export_views.ExportJobApi.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", export_views.ExportDownloadApi.as_view(), name="export_download"),
     path("todo/", reads.TodoApi.as_view(), name="todo"),
     # Plans: reads with every target's progress, the plan's workflow, reports and tasks.
     path("plans/", plan_views.PlanListApi.as_view(), name="plan_list"),
