@@ -39,6 +39,9 @@ ABOVE_ACCOUNTS = (
     "campuseval.plans",
     "campuseval.analytics",
     "campuseval.reports",
+    "campuseval.certificates",
+    "campuseval.exportjobs",
+    "campuseval.filings",
     "campuseval.dashboards",
     "campuseval.todo",
 )

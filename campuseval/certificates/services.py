@@ -65,3 +65,8 @@ def certificate_download(*, by: Any, certificate: Certificate) -> bytes:
         region_code=certificate.application.school.county.code, by=by,
     )
     return body
+
+
+def issue_on_publication(campaign: Campaign, by: Any) -> None:
+    """The campaigns' publish hook: every certified school gets its certificate at once."""
+    certificates_issue(campaign=campaign, by=by)

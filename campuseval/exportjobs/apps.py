@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ExportJobsConfig(AppConfig):
     name = "campuseval.exportjobs"
     verbose_name = "批量导出"
+
+    def ready(self) -> None:
+        # The worker removes the expired exports' files once a minute.
+        from campuseval.imports import worker
+
+        from .services import exports_purge
+
+        if exports_purge not in worker.HOUSEKEEPING:
+            worker.HOUSEKEEPING.append(exports_purge)

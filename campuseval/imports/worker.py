@@ -16,21 +16,23 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from campuseval.exportjobs.services import exports_purge
-
-PURGE_EVERY = 60.0  # seconds between two removals of expired bulk exports
+HOUSEKEEPING_EVERY = 60.0  # seconds between two rounds of the apps' housekeeping
+# What the apps above want done once a minute (removing expired bulk exports): filled from
+# their AppConfig.ready(), so the worker imports nothing of theirs.
+HOUSEKEEPING: list[Callable[[], object]] = []
 
 
 def work(running: Callable[[], bool], *, interval: float = 1.0, once: bool = False) -> None:
     """Run ready tasks while ``running()``; idle, look again every ``interval`` seconds. Once a
-    minute the files of expired bulk exports are removed."""
+    minute the apps' housekeeping runs (``HOUSEKEEPING``)."""
     worker_id = get_random_string(32)
-    purged = 0.0
+    kept = 0.0
     while running():
         close_old_connections()
-        if time.monotonic() - purged >= PURGE_EVERY:
-            exports_purge()
-            purged = time.monotonic()
+        if time.monotonic() - kept >= HOUSEKEEPING_EVERY:
+            for job in HOUSEKEEPING:
+                job()
+            kept = time.monotonic()
         if DBTaskResult.objects.ready().filter(backend_name="default").exists():
             Worker(
                 queue_names=["*"], interval=0, batch=True, backend_name="default",

@@ -165,3 +165,13 @@ def test_a_failed_job_tells_its_owner(client, cast, campaign, published, monkeyp
     job = ExportJob.objects.get()
     assert job.status == "failed"
     assert "磁盘已满" in client.get(reverse("exportjobs:job", args=[job.pk])).content.decode()
+
+
+def test_the_worker_removes_expired_exports_without_being_asked(client, cast, campaign, published, clock, django_capture_on_commit_callbacks):
+    from campuseval.imports import worker
+
+    client.force_login(cast.city_admin)
+    start(client, django_capture_on_commit_callbacks, kind="certificates", campaign=campaign.pk)
+    clock.at(clock.now + dt.timedelta(hours=25))
+    worker.work(lambda: True, once=True)
+    assert ExportJob.objects.get().status == "expired"

@@ -16,7 +16,6 @@ from campuseval.campaigns import hooks, rules
 from campuseval.campaigns.models import Application, Campaign, Objection, Reopening, Status
 from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.selectors.stages import stage_end
-from campuseval.certificates.services import certificates_issue
 from campuseval.notifications.services import notify
 from campuseval.regions.models import School
 
@@ -96,7 +95,7 @@ def campaign_publish(*, by: User, campaign: Campaign) -> Campaign:
     campaign.published_at = now
     campaign.save(update_fields=["published_at"])
     audit_log("update", campaign, after={"published_at": now.isoformat()}, region_code=campaign.city.code, by=by)
-    certificates_issue(campaign=campaign, by=by)
+    hooks.published(campaign, by)  # the certificates are issued
     schools = School.objects.filter(county__parent=campaign.city)
     notify(
         scope.holders(Role.SCHOOL_USER, school__in=schools),
