@@ -15,7 +15,9 @@ tests/screenshots/test_a_campaign_runs_from_first_log_in_to_public_results/:
    through the service, the last ones in the browser) and submit;
 7. the city decides the engine's tier and publishes;
 8. an anonymous visitor sees the school on the public results page, and the school finds the
-   "published" notification in its inbox.
+   "published" notification in its inbox;
+9. the school downloads its certificate, the visitor checks it by its code, and the city has
+   every certificate zipped in the background (the progress bar, then the download).
 
 No console error (CSP violation, script error, failed resource) and no server error on any page
 of any person, with the background worker polling beside the server as under ``make run``.
@@ -458,6 +460,31 @@ def test_a_campaign_runs_from_first_log_in_to_public_results(
         )
         expect(school_page.locator("h1")).to_have_text(f"{name}：结果名单")
         steps(school_page, "school-sees-results")
+
+        # 9. The school downloads its certificate; a visitor checks it by its code; the city
+        #    has every certificate zipped by the worker, watching the progress bar.
+        from campuseval.certificates.models import Certificate
+
+        certificate = Certificate.objects.get(application=application)
+        school_page.goto(f"/campaigns/applications/{application.pk}/")
+        school_page.click("button:has-text('打印表格')")
+        with school_page.expect_download() as got:
+            school_page.click("text=认定证书（PDF）")
+        assert got.value.suggested_filename.endswith(f"{certificate.number}.pdf")
+        visitor.goto("/results/")
+        visitor.fill("#code", certificate.code_display.lower())
+        submit(visitor, "form[action='/results/verify/'] button[type=submit]")
+        expect(visitor.locator("#verdict")).to_contain_text("证书真实有效")
+        expect(visitor.locator("#certificate")).to_contain_text(school.name)
+        steps(visitor, "certificate-verified")
+        city_page.goto(f"/campaigns/{campaign.pk}/decisions/")
+        submit(city_page, "button:has-text('生成全部证书（zip）')")
+        expect(city_page.locator("h1")).to_have_text("全部认定证书")
+        expect(city_page.locator("#export-done")).to_contain_text("已生成", timeout=30_000)
+        steps(city_page, "city-certificates-zipped")
+        with city_page.expect_download() as got:
+            city_page.click("#export-done a")
+        assert got.value.suggested_filename.endswith(".zip")
 
         assert people.errors == []
         assert people.server_errors == []
