@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "campuseval.plans",
     "campuseval.analytics",
     "campuseval.filings",
+    "campuseval.reports",
     "campuseval.certificates",
     "campuseval.exportjobs",
 ]
@@ -224,6 +225,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a status field: the applications' and the bulk exports' get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "campuseval.campaigns.models.Status",
+        "ExportJobStatusEnum": "campuseval.api.export_views.EXPORT_STATUS",
+    },
 }
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

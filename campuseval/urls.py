@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", include("campuseval.plans.urls")),
     path("dashboards/", include("campuseval.analytics.urls")),
     path("forms/", include("campuseval.filings.urls")),
+    path("reports/", include("campuseval.reports.urls")),
     path("certificates/", include("campuseval.certificates.urls")),
     path("exports/", include("campuseval.exportjobs.urls")),
     # regions/ and schools/ (the app's own prefixes), then the rubric browser and /.

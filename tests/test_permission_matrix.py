@@ -563,6 +563,11 @@ MATRIX: list[Route] = [
       in_=DASH, sib=DASH_B, out=DASH_OUT),
     R("analytics:school", "GET", school, in_=DASH, sib=DASH_B, out=DASH_OUT),
     R("analytics:map_upload", "GET POST", county, in_=PLATFORM, out=PLATFORM),
+    # --- the reports: a school's as open as its application, a region's as its dashboards ------
+    R("reports:application", "GET", app(), in_=READ_A, sib=READ_B, out=READ_OUT),
+    R("reports:region", "GET", county, in_=DASH, sib=DASH_B, out=DASH_OUT),
+    R("api:application_report", "GET", app(), in_=READ_A, sib=READ_B, out=READ_OUT),
+    R("api:region_report", "GET", county, in_=DASH, sib=DASH_B, out=DASH_OUT),
     # --- regions and schools ----------------------------------------------------------------
     R("regions:region_list", "GET", none, _=LOGGED_IN),
     R("regions:region_create", "GET POST", none, _=PLATFORM),

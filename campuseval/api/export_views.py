@@ -20,12 +20,14 @@ from campuseval.exportjobs.models import ExportJob
 
 from .permissions import PERMISSIONS
 
+EXPORT_STATUS = ExportJob.Status.choices  # named in SPECTACULAR_SETTINGS (another model has a status too)
+
 JOB = inline_serializer(
     "ExportJob",
     {
         "id": serializers.IntegerField(),
         "kind": serializers.ChoiceField(ExportJob.Kind.choices),
-        "status": serializers.ChoiceField(ExportJob.Status.choices),
+        "status": serializers.ChoiceField(EXPORT_STATUS),
         "total": serializers.IntegerField(help_text="文件数"),
         "done": serializers.IntegerField(help_text="已生成的文件数"),
         "percent": serializers.IntegerField(),

@@ -21,6 +21,7 @@ from . import (
     notice_views,
     plan_views,
     reads,
+    report_views,
     views,
 )
 
@@ -86,6 +87,9 @@ urlpatterns = [
     # Certificates: one school's, a campaign's all, and the check of a short code.
     path("applications/<int:pk>/certificate.pdf", certificate_views.ApplicationCertificateApi.as_view(), name="certificate"),
     path("certificates/<str:code>/", certificate_views.CertificateVerifyApi.as_view(), name="certificate_verify"),
+    # Reports: one application's, a county's or city's; the same as the pages'.
+    path("applications/<int:pk>/report/", report_views.ApplicationReportApi.as_view(), name="application_report"),
+    path("regions/<str:code>/report/", report_views.RegionReportApi.as_view(), name="region_report"),
     # Bulk exports: a background job per zip.
     path("campaigns/<int:pk>/exports/<slug:kind>/", export_views.ExportStartApi.as_view(), name="export_start"),
     path("exports/<int:pk>/", export_views.ExportJobApi.as_view(), name="export_job"),
