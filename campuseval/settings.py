@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from campuseval import storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CAMPUSEVAL_VAR_DIR", BASE_DIR / "var"))
 
@@ -198,8 +200,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "campuseval" / "static"]
+# Files: MEDIA_ROOT by default, or an S3-compatible object store (campuseval/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage.default_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -3,8 +3,11 @@ from __future__ import annotations
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from campuseval.health import healthz
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("campuseval.accounts.urls")),
     path("campaigns/", include("campuseval.campaigns.urls")),
     path("api/", include("campuseval.api.urls")),

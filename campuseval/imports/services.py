@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from io import BytesIO
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -73,6 +74,12 @@ def import_job_run(*, job_id: int) -> None:
             _save(job, "status", "errors", "finished_at")
 
 
+def _uploaded(job: ImportJob) -> BytesIO:
+    """The uploaded file, read through the storage (the local folder or the object store)."""
+    with job.file.open("rb") as handle:
+        return BytesIO(handle.read())
+
+
 def _run(job: ImportJob, user: User) -> None:
     kind = KINDS[job.kind]
     job.status, job.started_at = ImportJob.Status.VALIDATING, timezone.now()
@@ -81,7 +88,7 @@ def _run(job: ImportJob, user: User) -> None:
         _invalid(job, [RowError(0, "", "", "您的角色不能导入这类数据")])
         return
     try:
-        sheet = read_sheet(job.file.path, kind.sheet)
+        sheet = read_sheet(_uploaded(job), kind.sheet)
     except UnreadableWorkbook as exc:
         _invalid(job, [RowError(0, "", "", str(exc))])
         return
@@ -163,4 +170,4 @@ def import_job_error_sheet(*, job: ImportJob) -> bytes:
     notes = [CellNote(e.row or 1, e.column, e.cell_text) for e in errors]
     # Errors of the file as a whole (unreadable, too many rows): do not load it again.
     readable = any(e.row for e in errors)
-    return error_xlsx(job.file.path if readable else None, KINDS[job.kind].sheet, notes)
+    return error_xlsx(_uploaded(job) if readable else None, KINDS[job.kind].sheet, notes)

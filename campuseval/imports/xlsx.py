@@ -102,7 +102,7 @@ class Sheet:
     rows: list[tuple[int, list[object]]]  # (row number in the sheet, values), blank rows left out
 
 
-def read_sheet(path: str, preferred: str) -> Sheet:
+def read_sheet(path: str | IO[bytes], preferred: str) -> Sheet:
     """The header and the non-blank rows of the data sheet; at most MAX_ROWS rows."""
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -224,7 +224,7 @@ class CellNote:
     text: str
 
 
-def error_xlsx(path: str | None, preferred: str, notes: Sequence[CellNote]) -> bytes:
+def error_xlsx(path: str | IO[bytes] | None, preferred: str, notes: Sequence[CellNote]) -> bytes:
     """The uploaded sheet with bad cells highlighted and a 错误 column saying why.
 
     Without a path (a file that could not be read at all, or was too large), just the list.

@@ -1,0 +1,44 @@
+"""``/healthz``: what a load balancer or a monitor asks of each app server. It answers 200 when
+the database answers a query and the file storage (the local folder or the object store)
+answers a lookup, else 503 naming which failed; it says nothing else and needs no log-in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+log = logging.getLogger(__name__)
+
+
+def _database() -> None:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _storage() -> None:
+    default_storage.exists("healthz-probe")  # a lookup: nothing is written
+
+
+CHECKS: dict[str, Callable[[], None]] = {"database": _database, "storage": _storage}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    answers = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+            answers[name] = "ok"
+        except Exception:  # any failure is the answer; the trace goes to the log
+            log.exception("health check %s failed", name)
+            answers[name] = "failed"
+    healthy = all(a == "ok" for a in answers.values())
+    return JsonResponse({"status": "ok" if healthy else "failed", **answers}, status=200 if healthy else 503)
