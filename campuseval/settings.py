@@ -266,6 +266,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Production behind a reverse proxy that terminates HTTPS (docs/deployment.md): CAMPUSEVAL_HTTPS=1
+# makes the cookies secure-only, redirects plain HTTP, trusts the proxy's X-Forwarded-Proto and
+# turns on HSTS (SECURE_HSTS_SECONDS, default one year). `campuseval check --deploy` is then silent.
+if env_bool("CAMPUSEVAL_HTTPS", False):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    # Subdomains of the platform's own host only (HSTS never reaches the bureau's other sites).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The browsers' preload list is for sites on the public internet; ours are on intranets.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+    # /healthz is asked by the load balancer over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
