@@ -216,7 +216,7 @@ class IndicatorScore(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标评分（自评与县级）"
-        ordering = ["application", "id"]
+        ordering = ["application_id", "id"]  # not "application": that sorts by its own ordering, in a join
         constraints = [
             models.UniqueConstraint(fields=["application", "code"], name="one_score_per_indicator")
         ]
