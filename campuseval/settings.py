@@ -249,6 +249,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Behind nginx: the internal location serving MEDIA_ROOT, for X-Accel-Redirect downloads.
+ACCEL_REDIRECT_PREFIX = os.environ.get("CAMPUSEVAL_ACCEL_REDIRECT", "")
 # Bulk exports (zip files built in the background) are removed this many hours after they finish.
 EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", 24))
 MEDIA_ROOT = VAR_DIR / "media"  # uploads: outside the static folders, served only by views

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application
 from campuseval.campaigns.presenters import dom_id
 from campuseval.campaigns.rules import WorkflowError
+from campuseval.downloads import file_response
 
 from . import access, services
 from .checks import (
@@ -240,17 +241,10 @@ def evidence_carry(request: HttpRequest, application_pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored file, to whoever may see it; as an attachment under its original name."""
     item = access.file_for_download(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件已不在存储中，请联系管理员") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name or f"evidence-{item.pk}",
+    response = file_response(
+        item.file, filename=item.original_name or f"evidence-{item.pk}",
         content_type=item.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -3,15 +3,14 @@ are shared with the API (``api/export_views.py``)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from campuseval.accounts.scope import AnyUser
+from campuseval.downloads import file_response
 
 from . import access, services
 from .models import ExportJob
@@ -32,11 +31,7 @@ def file_for(user: AnyUser, pk: int) -> HttpResponseBase:
         return HttpResponse("文件已超过保留期限被删除，请重新生成。", status=410, content_type="text/plain; charset=utf-8")
     if job.status != ExportJob.Status.DONE:
         return HttpResponse("文件还在生成中，请稍候。", status=409, content_type="text/plain; charset=utf-8")
-    response = FileResponse(job.file.open("rb"), content_type="application/zip")
-    ascii_name = f"export-{job.pk}.zip"
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.file_name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(job.file, filename=job.file_name, content_type="application/zip")
 
 
 @login_required
