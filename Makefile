@@ -9,7 +9,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench assets install clean browser libreoffice
+.PHONY: run test lint typecheck pytest bench assets install clean browser libreoffice prod-tools serve-prod stop-prod
 
 run: $(VENV)/.installed assets
 	@mkdir -p var
@@ -25,7 +25,19 @@ run: $(VENV)/.installed assets
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/campuseval runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-test assets browser libreoffice lint typecheck pytest
+test: $(VENV)/.installed-test assets browser libreoffice prod-tools lint typecheck pytest
+
+# The production stack on this machine (docs/deployment.md): nginx with HTTPS, gunicorn,
+# PgBouncer, the worker, on the local PostgreSQL; `make stop-prod` ends it.
+serve-prod: $(VENV)/.installed assets prod-tools
+	@scripts/serve-prod.sh start
+
+stop-prod:
+	@scripts/serve-prod.sh stop
+
+# Debian's nginx and PgBouncer for the production stack and its test (the browser's rule).
+prod-tools:
+	@scripts/ensure-prod.sh
 
 # Debian's chromium for the browser tests (installed when missing and allowed; see the script).
 browser:

@@ -116,6 +116,10 @@ DATABASES = {
 # The test suite runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names one.
 if os.environ.get("TEST_DATABASE_URL") and os.environ.get("CAMPUSEVAL_TESTING"):
     DATABASES["default"] = dj_database_url.parse(os.environ["TEST_DATABASE_URL"])
+# Through PgBouncer in transaction pooling (deploy/pgbouncer.ini): a server connection is the
+# app's only for one transaction, so no server-side cursors (which outlive it).
+if os.environ.get("DATABASE_POOLER") == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serves the web server and the background worker at once: readers never wait for
     # the writer (WAL), a writer waits for the lock instead of failing (busy timeout), and a
