@@ -24,8 +24,8 @@ What is timed:
 1. 推荐名单表: the page itself (``campaigns:county_list_xlsx`` requested by the county's
    administrator: door, selector, presenter, export, audit record) ``--warmup`` times, then
    ``--repeat`` times (default 3); and its parts in the same order as the view: the selector
-   (``selectors.county.recommended``), the presenter (``presenters.county.list_rows``, the engine
-   scoring each application) and the file (``exports.recommendation_list_xlsx``). Baseline:
+   (``selectors.county.recommended``), the presenter (``presenters.county.list_rows``: the self
+   scores read as plain rows, the engine scoring each application) and the file (``exports.recommendation_list_xlsx``). Baseline:
    openpyxl writing a plain workbook of as many rows and columns, no styling.
 2. 自评表 zip: ``exportjobs.services.export_job_run`` on a fresh ``ExportJob`` of kind
    ``self_assessments`` for the county's administrator, ``--zip-repeat`` times (default 3);
@@ -358,7 +358,7 @@ def _bench_list(world: World, args: argparse.Namespace) -> bool:
     print(_line("the page (GET county_list_xlsx)", page_times,
                 f"  = {page_p95 / plain_p95:.1f}x the plain workbook"))
     print(_line("  selector (recommended)", select_times))
-    print(_line("  presenter (list_rows: the engine's totals)", present_times))
+    print(_line("  presenter (list_rows: scores read, engine totals)", present_times))
     print(_line("  file (recommendation_list_xlsx)", file_times,
                 f"  = {_p95(file_times) / plain_p95:.1f}x the plain workbook"))
     print(_line("baseline: plain openpyxl workbook, no styling", plain_times))

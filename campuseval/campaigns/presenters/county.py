@@ -8,7 +8,13 @@ from typing import Any
 
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application, IndicatorScore
-from campuseval.campaigns.selectors import county_result, self_result, self_results
+from campuseval.campaigns.selectors import (
+    ScoreLine,
+    county_result,
+    score_lines,
+    self_result,
+    self_results,
+)
 from campuseval.campaigns.selectors.county import quota_usage
 from campuseval.engine import SchoolResult
 from campuseval.evidence.selectors import EvidenceRow
@@ -34,12 +40,13 @@ class QueueRow:
         return points(self.result.total)
 
 
-def queue_rows(applications: list[Application]) -> list[QueueRow]:
-    """Rows with the self-assessment's result; prefetch ``scores`` on the applications."""
-    results = self_results(applications)
+def queue_rows(applications: list[Application], lines: dict[int, list[ScoreLine]] | None = None) -> list[QueueRow]:
+    """Rows with the self-assessment's result; the scores from ``lines`` (``score_lines``), else
+    prefetch ``scores`` on the applications."""
+    results = self_results(applications, lines)
     rows = []
     for a in applications:
-        scores = list(a.scores.all())
+        scores: list[Any] = lines[a.pk] if lines is not None else list(a.scores.all())
         rows.append(
             QueueRow(
                 application=a,
@@ -53,8 +60,8 @@ def queue_rows(applications: list[Application]) -> list[QueueRow]:
 
 def list_rows(applications: list[Application], tiers: list[str]) -> list[QueueRow]:
     """The recommendation list in the bureau's order: the highest applied tier first, then the
-    self-score."""
-    rows = queue_rows(applications)
+    self-score (the scores read as plain rows: a list may hold thousands of schools)."""
+    rows = queue_rows(applications, score_lines(applications))
     ranks = {t: n for n, t in enumerate(tiers)}
     rows.sort(key=lambda r: (ranks.get(r.application.applied_tier, len(ranks)), -r.result.total))
     return rows

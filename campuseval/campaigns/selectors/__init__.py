@@ -104,10 +104,35 @@ def facts_for(applications: Sequence[Application]) -> dict[int, dict[str, FactVa
     return out
 
 
-def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]:
+@dataclass(frozen=True)
+class ScoreLine:
+    """What a list page reads of one self score: a plain row, not a model object."""
+
+    code: str
+    self_score: Decimal | None
+    clause_met: bool | None
+    changed_after_return: bool
+
+
+def score_lines(applications: Sequence[Application]) -> dict[int, list[ScoreLine]]:
+    """The self scores of many applications in one query, as plain rows: a list of thousands of
+    schools would otherwise build hundreds of thousands of model objects (bench/bench_forms.py)."""
+    out: dict[int, list[ScoreLine]] = {a.pk: [] for a in applications}
+    rows = IndicatorScore.objects.filter(application_id__in=list(out)).order_by().values_list(
+        "application_id", "code", "self_score", "clause_met", "changed_after_return"
+    )
+    for application_id, code, score, clause, changed in rows.iterator(chunk_size=10_000):
+        out[application_id].append(ScoreLine(code, score, clause, changed))
+    return out
+
+
+def self_results(
+    applications: Sequence[Application], lines: dict[int, list[ScoreLine]] | None = None
+) -> dict[int, SchoolResult]:
     """``self_result`` for a list page: facts in one query, one rubric per campaign, no paths up.
 
-    Prefetch ``scores`` on the applications, or each one costs a query.
+    The scores: ``lines`` (``score_lines``), else the applications' prefetched ``scores`` (or
+    each one costs a query).
     """
     facts = facts_for(applications)
     rubrics: dict[int, Rubric] = {}
@@ -116,7 +141,9 @@ def self_results(applications: Sequence[Application]) -> dict[int, SchoolResult]
         campaign = application.campaign
         if campaign.pk not in rubrics:
             rubrics[campaign.pk] = campaign.rubric.engine_rubric()
-        scores = list(application.scores.all())
+        scores: Sequence[ScoreLine | IndicatorScore] = (
+            lines[application.pk] if lines is not None else list(application.scores.all())
+        )
         out[application.pk] = _result(
             application,
             {r.code: float(r.self_score) for r in scores if r.self_score is not None},

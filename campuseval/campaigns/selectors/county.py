@@ -55,12 +55,8 @@ def by_tier(qs: QuerySet[Application], tiers: list[str], order: list[Any]) -> Qu
     return qs.annotate(tier_rank=ranks).order_by(*order)
 
 
-# What the list's rows read of each score (``presenters.county.queue_rows``, ``self_result``).
-LIST_SCORE_FIELDS = ("id", "application_id", "code", "self_score", "clause_met", "changed_after_return")
-
-
 def recommended(user: AnyUser, campaign: Campaign, county: Region) -> list[Application]:
-    """What the county has sent to the city, with the self-assessments for the list's scores.
+    """What the county has sent to the city (its scores: ``selectors.score_lines``).
 
     Every row shares the one campaign (and its rubric) asked about: joining the rubric into
     each row would decode its whole content once per school (bench/bench_forms.py)."""
@@ -68,7 +64,6 @@ def recommended(user: AnyUser, campaign: Campaign, county: Region) -> list[Appli
         county_applications(user, campaign, county)
         .filter(status__in=rules.RECOMMENDED_ONWARD)
         .select_related(None).select_related("school__county")
-        .prefetch_related(Prefetch("scores", queryset=IndicatorScore.objects.only(*LIST_SCORE_FIELDS)))
         .order_by("school__code")
     )
     for row in rows:
