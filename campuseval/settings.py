@@ -116,6 +116,11 @@ DATABASES = {
 # The test suite runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names one.
 if os.environ.get("TEST_DATABASE_URL") and os.environ.get("CAMPUSEVAL_TESTING"):
     DATABASES["default"] = dj_database_url.parse(os.environ["TEST_DATABASE_URL"])
+# A streaming replica for the dashboards' reads (campuseval/dbrouter.py); writes stay on default.
+DATABASE_ROUTERS = ["campuseval.dbrouter.ReplicaRouter"]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 # Through PgBouncer in transaction pooling (deploy/pgbouncer.ini): a server connection is the
 # app's only for one transaction, so no server-side cursors (which outlive it).
 if os.environ.get("DATABASE_POOLER") == "transaction":

@@ -18,6 +18,7 @@ from campuseval.accounts.gates import gate_required
 from campuseval.accounts.scope import AnyUser
 from campuseval.analytics import selectors as summary
 from campuseval.analytics.forms import DashboardForm
+from campuseval.dbrouter import replica_reads
 from campuseval.regions.models import Region
 
 from . import access, presenters
@@ -54,6 +55,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gate_required("dashboards")
+@replica_reads
 @require_GET
 def region(request: HttpRequest, code: str) -> HttpResponse:
     report, form = region_report_for(request.user, code, request.GET)
