@@ -11,7 +11,7 @@ from django.db.models import Q
 from campuseval.accounts.models import User
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application, Campaign
-from campuseval.campaigns.selectors import CombinedResult, combined_result, published_applications
+from campuseval.campaigns.selectors import CombinedResult, combined_results, published_applications
 from campuseval.campaigns.selectors.city import (
     assigned_expert_ids,
     expert_load_counts,
@@ -107,9 +107,11 @@ class DecisionRow:
 
 def decision_rows(user: Any, campaign: Campaign) -> list[DecisionRow]:
     rows = []
-    for application in reviewed_applications(user, campaign):
+    applications = list(reviewed_applications(user, campaign))
+    results = combined_results(applications)  # flat in the number of applications
+    for application in applications:
         assigned = list(application.assignments.all())
-        combined = combined_result(application) if any(a.submitted_at for a in assigned) else None
+        combined = results[application.pk]
         scored = combined.result.tier or "" if combined else ""
         default = application.decided_tier if application.decided_at else scored
         rows.append(
@@ -146,13 +148,15 @@ def gap_rows(user: Any, campaign: Campaign) -> list[tuple[Application, list[GapR
     """Indicators where the experts' scores differ by the campaign's gap or more: to discuss."""
     rubric = campaign.rubric.engine_rubric()
     found: list[tuple[Application, list[GapRow]]] = []
-    for application in reviewed_applications(user, campaign):
-        if not any(a.submitted_at for a in application.assignments.all()):
-            continue
-        combined = combined_result(application)
+    applications = list(reviewed_applications(user, campaign))
+    results = combined_results(applications)
+    flagged = {pk: [c.code for c in r.flagged] for pk, r in results.items() if r is not None and r.flagged}
+    each = submitted_scores(flagged)  # one query for every flagged application
+    for application in applications:
+        combined = results[application.pk]
         if combined is None or not combined.flagged:
             continue
-        scores = submitted_scores(application, [c.code for c in combined.flagged])
+        scores = each[application.pk]
         rows = []
         for c in combined.flagged:
             ind = rubric.indicator(c.code)

@@ -4,6 +4,7 @@ submodules ``county``, ``city`` and ``school``."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -227,6 +228,41 @@ def combined_result(application: Application) -> CombinedResult | None:
     indicators, clauses = combine(campaign, rubric, list(rows))
     result = _result(application, {c.code: c.value for c in indicators.values()}, clauses)
     return CombinedResult(result=result, indicators=indicators, experts=experts)
+
+
+def combined_results(applications: Sequence[Application]) -> dict[int, CombinedResult | None]:
+    """``combined_result`` for a list page (the decisions, the gaps): the experts' scores, the
+    submitted experts and the facts in one query each, however many applications."""
+    out: dict[int, CombinedResult | None] = {a.pk: None for a in applications}
+    if not applications:
+        return out
+    experts = Counter(
+        ExpertAssignment.objects.filter(application_id__in=list(out), submitted_at__isnull=False)
+        .order_by().values_list("application_id", flat=True)
+    )
+    rows: dict[int, list[tuple[str, Decimal | None, bool | None]]] = {}
+    scores = (
+        ExpertScore.objects.filter(assignment__application_id__in=list(out), assignment__submitted_at__isnull=False)
+        .order_by("assignment__application_id", "assignment__expert", "id")  # as combined_result reads them
+        .values_list("assignment__application_id", "code", "score", "clause_met")
+    )
+    for application_id, code, score, clause in scores:
+        rows.setdefault(application_id, []).append((code, score, clause))
+    facts = facts_for(applications)
+    rubrics: dict[int, Rubric] = {}
+    for application in applications:
+        if not experts[application.pk]:
+            continue
+        campaign = application.campaign
+        if campaign.pk not in rubrics:
+            rubrics[campaign.pk] = campaign.rubric.engine_rubric()
+        indicators, clauses = combine(campaign, rubrics[campaign.pk], rows.get(application.pk, []))
+        result = _result(
+            application, {c.code: c.value for c in indicators.values()}, clauses,
+            rubric=rubrics[campaign.pk], facts=facts[application.pk],
+        )
+        out[application.pk] = CombinedResult(result=result, indicators=indicators, experts=experts[application.pk])
+    return out
 
 
 def published_applications(campaign: Campaign) -> QuerySet[Application]:

@@ -92,18 +92,24 @@ def other_submitted_scores(assignment: ExpertAssignment) -> list[list[ExpertScor
     return [by_assignment[pk] for pk in others]
 
 
-def submitted_scores(application: Application, codes: list[str]) -> dict[str, list[tuple[str, Any]]]:
-    """Each expert's submitted score of the named indicators: (expert, score) by code."""
-    found: dict[str, list[tuple[str, Any]]] = {}
+def submitted_scores(codes: dict[int, list[str]]) -> dict[int, dict[str, list[tuple[str, Any]]]]:
+    """Each expert's submitted score of the named indicators of each application (application
+    id -> codes), in one query: (expert, score) by code, by application."""
+    found: dict[int, dict[str, list[tuple[str, Any]]]] = {pk: {} for pk in codes}
+    if not codes:
+        return found
     rows = (
         ExpertScore.objects.filter(
-            assignment__application=application, assignment__submitted_at__isnull=False, code__in=codes
+            assignment__application_id__in=list(codes), assignment__submitted_at__isnull=False,
+            code__in={c for named in codes.values() for c in named},
         )
         .select_related("assignment__expert")
         .order_by("assignment__expert__username")
     )
     for row in rows:
-        found.setdefault(row.code, []).append((str(row.assignment.expert), row.score))
+        application_id = row.assignment.application_id
+        if row.code in codes[application_id]:
+            found[application_id].setdefault(row.code, []).append((str(row.assignment.expert), row.score))
     return found
 
 
