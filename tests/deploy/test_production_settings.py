@@ -18,7 +18,7 @@ PRODUCTION = {
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CAMPUSEVAL_TESTING", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CAMPUSEVAL_TESTING", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "campuseval.settings", **env},
         capture_output=True, text=True, timeout=120,
