@@ -211,7 +211,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "campuseval" / "static"]
 # Files: MEDIA_ROOT by default, or an S3-compatible object store (campuseval/storage.py).
 STORAGES = {
-    "default": storage.default_storage(os.environ),
+    "default": storage.storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -23,7 +23,7 @@ class StorageMisconfigured(RuntimeError):
     pass
 
 
-def default_storage(env: Mapping[str, str]) -> dict[str, Any]:
+def storage_from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """The ``STORAGES["default"]`` entry the environment asks for."""
     kind = env.get("CAMPUSEVAL_STORAGE", "local").strip().lower() or "local"
     if kind == "local":

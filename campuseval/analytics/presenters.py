@@ -274,7 +274,7 @@ def area_chart(
     mine = selectors.area_means(s, code)
     theirs = selectors.area_means(parent, code) if parent is not None else {}
     areas = [a for a in rubric.areas]
-    caps = {a.code: a.cap or _area_points(rubric, a.code) for a in areas}
+    caps = {a.code: a.points for a in areas}
     series_data = [{"name": s.region.name, "value": [mine.get(a.code, 0) for a in areas]}]
     if parent is not None:
         series_data.append({"name": parent.region.name, "value": [theirs.get(a.code, 0) for a in areas]})
@@ -294,11 +294,6 @@ def area_chart(
     columns = [_("领域"), _("满分"), s.region.name] + ([parent.region.name] if parent else []) + ([school_name] if school_means is not None else [])
     return Chart("areas", _("各领域平均得分（{rubric}）").format(rubric=rubric.name), columns, rows, option,
                  note=_("按已提交申报在最终层级（专家合成分，否则县级评分，否则自评）的得分平均。"))
-
-
-def _area_points(rubric: Rubric, area_code: str) -> float:
-    area = next(a for a in rubric.areas if a.code == area_code)
-    return sum(sub.cap or sum(i.points for i in sub.indicators) for sub in area.subareas)
 
 
 Sums = list[score_reads.IndicatorSums] | None

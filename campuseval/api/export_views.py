@@ -58,7 +58,8 @@ class ExportStartApi(APIView):
     permission_classes = PERMISSIONS
 
     def post(self, request: Request, pk: int, kind: str) -> Response:
-        job = exports.start_for(request.user, pk, kind, str(request.data.get("county", "")))
+        body = request.data if isinstance(request.data, dict) else {}  # a JSON list or text: no county
+        job = exports.start_for(request.user, pk, kind, str(body.get("county") or ""))
         return Response(job_out(job), status=status.HTTP_202_ACCEPTED)
 
 

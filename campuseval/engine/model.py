@@ -49,6 +49,11 @@ class SubArea:
     cap: float | None
     indicators: tuple[Indicator, ...]
 
+    @property
+    def points(self) -> float:
+        """The most it can give: its stated subtotal, else its indicators' points."""
+        return self.cap if self.cap is not None else sum(i.points for i in self.indicators)
+
 
 @dataclass(frozen=True)
 class Area:
@@ -56,6 +61,11 @@ class Area:
     title: str
     cap: float | None
     subareas: tuple[SubArea, ...]
+
+    @property
+    def points(self) -> float:
+        """The most it can give: its stated subtotal, else what its sub-areas give."""
+        return self.cap if self.cap is not None else sum(s.points for s in self.subareas)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from functools import partial
 
 from django.db.models import QuerySet
 
+from campuseval.accounts.scope import AnyUser
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application, Campaign, ExpertAssignment
 from campuseval.campaigns.selectors.county import county_applications
@@ -43,10 +44,10 @@ def _expert_sheet(assignment: ExpertAssignment) -> bytes:
     return forms.expert_sheet_xlsx(form_reads.expert_sheet(assignment))
 
 
-def county_self_assessments(user: object, campaign: Campaign, county: Region) -> QuerySet[Application]:
+def county_self_assessments(user: AnyUser, campaign: Campaign, county: Region) -> QuerySet[Application]:
     """The county's applications the user may see, but drafts (work the school has not handed in)."""
     return (
-        county_applications(user, campaign, county).exclude(status__in=rules.WORK_IN_PROGRESS)  # type: ignore[arg-type]
+        county_applications(user, campaign, county).exclude(status__in=rules.WORK_IN_PROGRESS)
         .select_related("campaign__rubric", "campaign__city", "school__county").prefetch_related("scores")
         .order_by("school__code")
     )

@@ -8,6 +8,7 @@ WAL mode) and runs ``db_worker``'s worker in batch mode only when there is work.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = 60.0  # seconds between two rounds of the apps' housekeeping
 # What the apps above want done once a minute (removing expired bulk exports): filled from
 # their AppConfig.ready(), so the worker imports nothing of theirs.
@@ -31,7 +33,10 @@ def work(running: Callable[[], bool], *, interval: float = 1.0, once: bool = Fal
         close_old_connections()
         if time.monotonic() - kept >= HOUSEKEEPING_EVERY:
             for job in HOUSEKEEPING:
-                job()
+                try:
+                    job()
+                except Exception:  # one failed round (storage down) must not stop the tasks
+                    log.exception("housekeeping %s failed; tried again in a minute", getattr(job, "__name__", job))
             kept = time.monotonic()
         if DBTaskResult.objects.ready().filter(backend_name="default").exists():
             Worker(

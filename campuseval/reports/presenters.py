@@ -73,19 +73,9 @@ def signed(value: float | None) -> str:
     return f"+{charts.number(value)}" if value > 0 else charts.number(value)
 
 
-def area_points(rubric: Rubric) -> dict[str, float]:
-    """Each area's points as the radar draws them (``analytics.presenters.area_chart``): its
-    stated subtotal, else what its sub-areas give."""
-    return {
-        a.code: a.cap if a.cap is not None else sum(s.cap if s.cap is not None else sum(i.points for i in s.indicators) for s in a.subareas)
-        for a in rubric.areas
-    }
-
-
 def area_rows(rubric: Rubric, mine: dict[str, float], county: dict[str, float], city: dict[str, float]) -> list[AreaRow]:
-    points = area_points(rubric)
     return [
-        AreaRow(a.code, a.title, points[a.code], round(mine.get(a.code, 0.0), 2), county.get(a.code), city.get(a.code))
+        AreaRow(a.code, a.title, a.points, round(mine.get(a.code, 0.0), 2), county.get(a.code), city.get(a.code))
         for a in rubric.areas
     ]
 

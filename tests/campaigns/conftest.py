@@ -88,3 +88,33 @@ def fill_full_marks(application, by, clause=True, skip=()):
 
 
 __all__ = ["fill_full_marks", "make_campaign", "timezone"]
+
+
+# A decided campaign (the public results, certificates, exports): school A 示范型, school B
+# 合格型, the teaching point decided without a tier; and the same campaign published.
+@pytest.fixture
+def decided(cast, campaign, clock):
+    """School A 示范型, school B 合格型, the teaching point not certified (decided without a tier)."""
+    from campuseval.campaigns import services as s
+
+    from .test_city_helpers import recommended, reviewed
+
+    a = recommended(cast, campaign, cast.school_a, tier="示范型")
+    b = recommended(cast, campaign, cast.school_b, tier="合格型")
+    tp = recommended(cast, campaign, cast.teaching_point_a, tier="合格型")
+    for app in (a, b, tp):
+        reviewed(cast, campaign, clock, app, [{}])
+    s.application_decide(by=cast.city_admin, application=a)
+    s.application_decide(by=cast.city_admin, application=b)
+    s.application_decide(by=cast.city_admin, application=tp, tier="", reason="现场核查不符")
+    return a, b, tp
+
+
+@pytest.fixture
+def published(cast, campaign, clock, decided):
+    from campuseval.campaigns import services as s
+
+    clock.stage(campaign, "decision")
+    s.campaign_publish(by=cast.city_admin, campaign=campaign)
+    campaign.refresh_from_db()
+    return decided

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from campuseval.campaigns import services as s
 
-from .test_city_helpers import recommended, reviewed
-
 
 def results(campaign):
     return reverse("results:detail", kwargs={"campaign_id": campaign.pk})
-
-
-@pytest.fixture
-def decided(cast, campaign, clock):
-    a = recommended(cast, campaign, cast.school_a, tier="示范型")
-    b = recommended(cast, campaign, cast.school_b, tier="合格型")
-    tp = recommended(cast, campaign, cast.teaching_point_a, tier="合格型")
-    for app in (a, b, tp):
-        reviewed(cast, campaign, clock, app, [{}])
-    s.application_decide(by=cast.city_admin, application=a)
-    s.application_decide(by=cast.city_admin, application=b)
-    s.application_decide(by=cast.city_admin, application=tp, tier="", reason="现场核查不符")
-    return a, b, tp
 
 
 def test_before_publication_the_page_is_404(client, campaign, decided):

@@ -165,3 +165,12 @@ def test_the_batch_agrees_with_one_at_a_time_on_every_shipped_rubric(taizhou, we
             clauses = {i.code: rng.random() < 0.8 for i in rubric.indicators if i.has_clause}
             schools.append(SchoolInput(f"s{n}", scores, clauses))
         assert score_schools(rubric, schools) == [score_school(rubric, s) for s in schools]
+
+
+@pytest.mark.parametrize("code", ["taizhou-2022", "weifang-2022", "zibo"])
+def test_an_areas_points_are_what_full_marks_give_it(code):
+    """What the reports and the dashboards' radar print as each area's 满分."""
+    rubric = to_engine(find_rubric(code))
+    result = score_school(rubric, full_marks(rubric))
+    assert {a.code: a.points for a in rubric.areas} == result.area_totals
+    assert {s.code: s.points for a in rubric.areas for s in a.subareas} == result.subarea_totals

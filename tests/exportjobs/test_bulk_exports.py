@@ -178,3 +178,23 @@ def test_the_worker_removes_expired_exports_without_being_asked(client, cast, ca
     clock.at(clock.now + dt.timedelta(hours=25))
     worker.work(lambda: True, once=True)
     assert ExportJob.objects.get().status == "expired"
+
+
+def test_the_api_refuses_a_body_that_is_not_an_object_without_failing(cast, campaign, published, django_capture_on_commit_callbacks):
+    api = client_for(cast.county_admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(reverse("api:export_start", args=[campaign.pk, "self_assessments"]), ["341102"], format="json")
+    assert answer.status_code == 202  # no county named: the first the user may open, as the pages choose
+    assert ExportJob.objects.get().county == cast.county_a
+
+
+def test_a_failed_housekeeping_round_does_not_stop_the_worker(monkeypatch, caplog, db):
+    from campuseval.imports import worker
+
+    def broken():
+        raise OSError("对象存储无法连接")
+
+    monkeypatch.setattr(worker, "HOUSEKEEPING", [broken])
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's own connection
+    worker.work(lambda: True, once=True)  # returns: no task waits
+    assert "housekeeping broken failed" in caplog.text

@@ -1,6 +1,6 @@
 """Files on an S3-compatible object store (django-storages), as a bureau's cloud offers it:
 moto's S3 server runs here on 127.0.0.1, and the product is pointed at it by the same
-``campuseval.storage.default_storage`` the settings read the environment with. Evidence,
+``campuseval.storage.storage_from_env`` the settings read the environment with. Evidence,
 imports and bulk exports go to the bucket and come back through the product's own views."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from campuseval.evidence.models import EvidenceItem
 from campuseval.exportjobs.models import ExportJob
 from campuseval.exportjobs.services import exports_purge
 from campuseval.regions.models import Region
-from campuseval.storage import StorageMisconfigured, default_storage
+from campuseval.storage import StorageMisconfigured, storage_from_env
 from tests.evidence.conftest import PDF
 from tests.evidence.conftest import upload as upload_evidence
 from tests.imports.conftest import last_job, xlsx
@@ -49,7 +49,7 @@ def bucket(settings, s3_server):
     if b.creation_date is None:
         b.create()
     b.objects.all().delete()
-    settings.STORAGES = {**settings.STORAGES, "default": default_storage(env)}
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env(env)}
     return b
 
 
@@ -97,11 +97,11 @@ def test_a_bulk_export_is_kept_in_the_bucket_and_removed_when_its_time_is_up(
 
 
 def test_the_storage_setting_names_what_is_wrong():
-    assert default_storage({})["BACKEND"].endswith("FileSystemStorage")
+    assert storage_from_env({})["BACKEND"].endswith("FileSystemStorage")
     with pytest.raises(StorageMisconfigured, match="S3_BUCKET"):
-        default_storage({"CAMPUSEVAL_STORAGE": "s3"})
+        storage_from_env({"CAMPUSEVAL_STORAGE": "s3"})
     with pytest.raises(StorageMisconfigured, match="only local or s3"):
-        default_storage({"CAMPUSEVAL_STORAGE": "ftp"})
+        storage_from_env({"CAMPUSEVAL_STORAGE": "ftp"})
 
 
 def test_healthz_answers_for_the_database_and_the_object_store(db, client, bucket):
@@ -112,7 +112,7 @@ def test_healthz_answers_for_the_database_and_the_object_store(db, client, bucke
 
 
 def test_healthz_says_which_part_failed(db, client, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": default_storage({
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env({
         "CAMPUSEVAL_STORAGE": "s3", "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens
         "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test", "S3_REGION": "us-east-1",
     })}
