@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from campuseval.health import healthz
+from campuseval.health import healthz, ping
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("accounts/", include("campuseval.accounts.urls")),
     path("campaigns/", include("campuseval.campaigns.urls")),
     path("api/", include("campuseval.api.urls")),

@@ -429,6 +429,7 @@ MATRIX: list[Route] = [
     R("campaigns:review_submit", "POST", assignment("assignment_id"), in_=EXPERT, sib=EXPERT_OUT, out=EXPERT_OUT),
     # --- public results -----------------------------------------------------------------------
     R("healthz", "GET", none, _=PUBLIC),
+    R("ping", "GET", none, _=LOGGED_IN),
     R("results:index", "GET", none, _=PUBLIC),
     R("results:detail", "GET", results("campaign_id"), published=PUBLIC, unpublished="H H H H H H H H H H"),
     # --- the official forms: as open as what they hold ------------------------------------------

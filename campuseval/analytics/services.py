@@ -14,13 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from campuseval.audit.services import audit_log, snapshot
 from campuseval.bulk import insert_columns, insert_rows
 from campuseval.campaigns.models import Application, ExpertScore, IndicatorScore, Status
-from campuseval.campaigns.selectors import combine, facts_for, result_for
+from campuseval.campaigns.selectors import combine, result_for
 from campuseval.engine import Rubric, SchoolResult
+from campuseval.engine.facts import FactValue
 
 from .models import (
     ApplicationSummary,
@@ -63,12 +65,14 @@ def _expert_rows(ids: Sequence[int]) -> dict[int, list[tuple[int, int, str, Deci
     return out
 
 
-Own = tuple[str, Decimal | None, bool | None, Decimal | None]  # code, self, clause, county
+Own = tuple[str, float | None, bool | None, float | None]  # code, self, clause, county
 
 
 def _own_rows(ids: Sequence[int]) -> dict[int, list[Own]]:
+    # The scores as floats, which is all the summary uses of them: turning a province's
+    # hundreds of thousands of values into Decimals first costs more than reading them.
     rows = IndicatorScore.objects.filter(application_id__in=ids).order_by("id").values_list(
-        "application_id", "code", "self_score", "clause_met", "county_score"
+        "application_id", "code", Cast("self_score", FloatField()), "clause_met", Cast("county_score", FloatField())
     )
     out: dict[int, list[Own]] = {}
     for app_id, code, own, clause, county in rows.iterator(chunk_size=5000):
@@ -76,26 +80,33 @@ def _own_rows(ids: Sequence[int]) -> dict[int, list[Own]]:
     return out
 
 
+# The school's facts change nothing of a result but its fact warnings (engine.scoring:
+# ``build_result``), which the summary does not keep: the summary scores without them, and
+# neither reads the facts nor checks them (a tenth of a province's rebuild).
+NO_FACTS: dict[str, FactValue] = {}
+
+
 def summaries(applications: Sequence[Application]) -> Rows:
     """The summary rows of these applications (campaign, rubric and the school's county
     selected)."""
     out = Rows()
-    facts = facts_for(applications)
     ids = [a.pk for a in applications]
     experts, owns = _expert_rows(ids), _own_rows(ids)
     rubrics: dict[int, Rubric] = {}
+    kinds: dict[int, dict[str, str]] = {}
     for app in applications:
         campaign = app.campaign
         if campaign.pk not in rubrics:
             rubrics[campaign.pk] = campaign.rubric.engine_rubric()
-        rubric = rubrics[campaign.pk]
+            kinds[campaign.pk] = {ind.code: _kind(rubrics[campaign.pk], ind.code) for ind in rubrics[campaign.pk].indicators}
+        rubric, kind = rubrics[campaign.pk], kinds[campaign.pk]
         scores = owns.get(app.pk, [])
         clauses = {code: bool(clause) for code, _s, clause, _c in scores if clause is not None}
 
         def result(
             values: dict[str, float], clause_met: dict[str, bool], app: Application = app, rubric: Rubric = rubric
         ) -> SchoolResult:
-            return result_for(app, values, clause_met, rubric=rubric, facts=facts[app.pk])
+            return result_for(app, values, clause_met, rubric=rubric, facts=NO_FACTS)
 
         own = result({code: float(v) for code, v, _m, _c in scores if v is not None}, clauses)
         county_rows = {code: float(v) for code, _s, _m, v in scores if v is not None}
@@ -138,7 +149,7 @@ def summaries(applications: Sequence[Application]) -> Rows:
             code, self_score, _m, county_score = by_code.get(ind.code, (ind.code, None, None, None))
             got = panel.get(ind.code)
             out.indicators.append(dict(
-                code=ind.code, kind=_kind(rubric, ind.code), missed=ind.code in missed,
+                code=ind.code, kind=kind[ind.code], missed=ind.code in missed,
                 self_score=float(self_score) if self_score is not None else None,
                 county_score=float(county_score) if county_score is not None else None,
                 expert_score=got.value if got and got.scores else None,
@@ -161,16 +172,23 @@ def summaries(applications: Sequence[Application]) -> Rows:
 
 
 def _applications(ids: Iterable[int] | None = None) -> Any:
-    qs = Application.objects.select_related("campaign__rubric", "school__county")
+    # Not the rubric's content: it would be decoded once per application, and the engine's
+    # model of each version is built once per process from its content hash.
+    qs = Application.objects.select_related("campaign__rubric", "school__county").defer("campaign__rubric__content")
     return qs if ids is None else qs.filter(pk__in=list(ids))
 
 
 def _replace(ids: Sequence[int], rows: Rows) -> None:
-    pairs = set(ApplicationSummary.objects.filter(pk__in=ids).values_list("campaign_id", "region_code"))
+    # Only counted rows are added up: a draft's scores, before and after, change no roll-up
+    # (a school saving its self-assessment need not add up its county again on every save).
+    before = ApplicationSummary.objects.filter(pk__in=ids).exclude(level="")
+    pairs = set(before.values_list("campaign_id", "region_code"))
     for model in (ApplicationSummary, AreaSummary, IndicatorSummary, ExpertSummary):
         model.objects.filter(application_id__in=ids).delete()
     _store(rows)
-    roll_up(pairs | {(r["campaign_id"], r["region_code"]) for r in rows.summaries})
+    after = {(r["campaign_id"], r["region_code"]) for r in rows.summaries if r["level"]}
+    if pairs | after:
+        roll_up(pairs | after)
 
 
 BOTH_COUNTY = Q(county_score__isnull=False, self_score__isnull=False)

@@ -13,6 +13,7 @@ from campuseval.rubricfile.schema import RubricFile
 # Versions never change, so each one's engine model is built once per process. Keyed by the
 # content hash as well, so a test database that reuses a primary key never sees a stale one.
 _ENGINE_CACHE: dict[tuple[int, str], engine_model.Rubric] = {}
+_FILE_CACHE: dict[tuple[int, str], RubricFile] = {}
 
 
 class Rubric(models.Model):
@@ -46,8 +47,15 @@ class Rubric(models.Model):
         return f"{self.name}（第 {self.version} 版）"
 
     def rubric_file(self) -> RubricFile:
-        """The rubric file this row was loaded from, validated again."""
-        return RubricFile.model_validate(self.content)
+        """The rubric file this row was loaded from, validated again once per version and
+        process (a self-assessment save would otherwise validate the whole file twice). Callers
+        read it; nothing may change it in place."""
+        if self.pk is None:
+            return RubricFile.model_validate(self.content)
+        key = (self.pk, self.content_hash)
+        if key not in _FILE_CACHE:
+            _FILE_CACHE[key] = RubricFile.model_validate(self.content)
+        return _FILE_CACHE[key]
 
     def engine_rubric(self) -> engine_model.Rubric:
         """The scoring engine's model of this version (built once per version and process:

@@ -285,6 +285,21 @@ def _columns(rf: RubricFile) -> tuple[str, str]:
     return _("★ 基本要求"), _("▲ 示范要求")
 
 
+_TREE_CACHE: dict[tuple[int, str], list[AreaView]] = {}
+
+
+def version_tree(rubric: Rubric) -> list[AreaView]:
+    """The whole tree of a stored version, unfiltered and without the checker's notes: what the
+    score pages draw around their rows, built once per version and process (it parses every
+    indicator's text; the views are frozen and hold no translated words)."""
+    if rubric.pk is None:
+        return rubric_tree(rubric.rubric_file(), "", {})
+    key = (rubric.pk, rubric.content_hash)
+    if key not in _TREE_CACHE:
+        _TREE_CACHE[key] = rubric_tree(rubric.rubric_file(), "", {})
+    return _TREE_CACHE[key]
+
+
 def rubric_tree(rf: RubricFile, q: str, warnings: dict[str, str]) -> list[AreaView]:
     wanted = {i.code for i in rubric_search(rubric_file=rf, q=q)} if q else None
     positional = rf.numbering == "positional"

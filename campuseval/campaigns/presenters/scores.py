@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from campuseval.engine import SchoolResult, Step, TierPath
 from campuseval.engine.model import Rubric as EngineRubric
 from campuseval.engine.scoring import required_score
 from campuseval.rubrics.models import Rubric
-from campuseval.rubrics.presenters import IndicatorView, fmt, rubric_tree
+from campuseval.rubrics.presenters import IndicatorView, fmt, version_tree
 
 
 def dom_id(code: str) -> str:
@@ -82,8 +83,12 @@ class ScoredIndicator:
     requirement_missed: bool  # scored, but below what its own ★/▲ needs
     clause_missed: bool  # its ★/▲ clause judged not met
     warnings: list[str]
-    choices: list[Choice]
     evidence: list[Any] = field(default_factory=list)  # filled by the page (EvidenceLink rows)
+
+    @cached_property
+    def choices(self) -> list[Choice]:
+        """Built when a row's form is drawn (a save's answer draws one row of the tree)."""
+        return score_choices(self.points, self.criteria, self.value)
 
     @property
     def has_clause(self) -> bool:
@@ -203,7 +208,6 @@ def score_tree(
     ``result`` (the engine's result for the same rows) adds sub-area and area totals and the
     fact warnings of each indicator; without it the totals are blank.
     """
-    rf = rubric.rubric_file()
     engine = engine or rubric.engine_rubric()
     by_code = _rows_by_code(rows)
     criteria = engine.kind == "criteria"
@@ -212,7 +216,7 @@ def score_tree(
         for w in result.warnings:
             warnings.setdefault(w.code, []).append(w.message)
     areas: list[ScoredArea] = []
-    for area in rubric_tree(rf, "", {}):
+    for area in version_tree(rubric):
         subareas: list[ScoredSubArea] = []
         done = count = 0
         for sub in area.subareas:
@@ -243,7 +247,6 @@ def score_tree(
                         ),
                         clause_missed=ind.has_clause and clause is False,
                         warnings=warnings.get(view.code, []),
-                        choices=score_choices(ind.points, criteria, value),
                     )
                 )
                 done += scored
@@ -330,9 +333,8 @@ def score_summary(
     by_code = _rows_by_code(rows)
     criteria = engine.kind == "criteria"
     scored = {c for c, r in by_code.items() if _value(r, score_field) is not None}
-    rf = rubric.rubric_file()
     area_totals = []
-    for area_view, area in zip(rubric_tree(rf, "", {}), engine.areas, strict=True):
+    for area_view, area in zip(version_tree(rubric), engine.areas, strict=True):
         codes = [i.code for s in area.subareas for i in s.indicators]
         stated = area.cap if area.cap is not None else sum(i.points for s in area.subareas for i in s.indicators)
         area_totals.append(
