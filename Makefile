@@ -63,8 +63,10 @@ pytest: $(VENV)/.installed-test assets
 		CAMPUSEVAL_TESTING=1 $(PYTEST) ; \
 	fi
 
-bench: $(VENV)/.installed
-	$(PY) bench/bench_scoring.py
+# Every benchmark (bench/run_all.py), figures into BENCHMARKS.md; about 40 minutes at the
+# issue's sizes (BENCH_ARGS=--quick: a few minutes at small sizes; --only NAME,NAME).
+bench: $(VENV)/.installed assets
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 
