@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campuseval.dbrouter import replica_reads
 from campuseval.reports import views as reports
 
 from . import serializers as s
@@ -172,6 +174,7 @@ AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="截至日期�
     tags=[TAG], summary="县或市的汇总报告：认定等级分布、未达到最多的指标、专家评分一致性、规划进度",
     parameters=[YEAR, AS_OF], responses={200: RegionReportOut, 400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut},
 )
+@method_decorator(replica_reads, name="get")  # as the report's page: a reading of the whole region
 class RegionReportApi(APIView):
     permission_classes = PERMISSIONS
 

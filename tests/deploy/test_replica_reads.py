@@ -55,6 +55,15 @@ def test_the_dashboards_read_from_the_replica_and_the_rest_from_the_primary(clie
     assert copy.captured_queries == [] and primary.captured_queries
 
 
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_the_region_report_reads_from_the_replica_on_its_page_and_through_the_api(client, cast, replica):
+    client.force_login(cast.city_admin)
+    for url in (reverse("reports:region", args=[cast.city.code]), reverse("api:region_report", args=[cast.city.code])):
+        with CaptureQueriesContext(replica) as copy:
+            assert client.get(url).status_code == 200, url
+        assert 'FROM "regions_region"' in _tables(copy.captured_queries), url
+
+
 def test_the_router_keeps_writes_and_migrations_on_the_primary():
     router = ReplicaRouter()
     with reading_replica():
