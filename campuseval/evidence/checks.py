@@ -16,6 +16,8 @@ from typing import IO
 
 from django.conf import settings
 
+from campuseval.zipcheck import limit_text, too_large_unpacked
+
 MAX_NAME_LENGTH = 200
 MB = 1024 * 1024
 HEAD = 64  # bytes read to recognise a type
@@ -117,10 +119,15 @@ def _ooxml(stream: IO[bytes], name: str) -> FileType | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = archive.namelist()
+            bomb = too_large_unpacked(archive)
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     if "[Content_Types].xml" not in names:
         return None
+    if bomb:
+        raise UploadRefused(
+            f"文件“{name}”解压后超过 {limit_text()}，可能是恶意构造的压缩文件，不能上传；请用 Office 或 WPS 另存后再上传"
+        )
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UploadRefused(f"文件“{name}”含有宏（VBA），不能作为佐证材料上传，请另存为不含宏的文件")
     for prefix, kind in (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -28,6 +28,7 @@ from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.services.scores import parse_score
 from campuseval.engine import Rubric
 from campuseval.exporting import print_as_official_sheet, safe_cell, score_number, workbook_bytes
+from campuseval.zipcheck import limit_text, too_large_unpacked
 
 SHEET = "自评表"
 HEADERS = ("编码", "指标", "分值", "自评得分", "▲条款（是/否）", "说明", "版本")
@@ -132,10 +133,18 @@ def read_fill_sheet(data: bytes, rubric: Rubric) -> list[Filled]:
     naming each bad cell (row and column), so that nothing is saved unless the whole sheet is valid."""
     if len(data) > MAX_BYTES:
         raise SheetProblems([f"文件超过 {MAX_BYTES // 1024 // 1024} MB，不像是自评表"])
+    unreadable = SheetProblems(["无法读取该文件：请上传从本平台下载的自评表（.xlsx）"])
+    try:
+        with ZipFile(BytesIO(data)) as archive:
+            bomb = too_large_unpacked(archive)
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise unreadable from exc
+    if bomb:
+        raise SheetProblems([f"文件解压后超过 {limit_text()}，不像是自评表：请上传从本平台下载的自评表"])
     try:
         wb = load_workbook(BytesIO(data), data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SheetProblems(["无法读取该文件：请上传从本平台下载的自评表（.xlsx）"]) from exc
+        raise unreadable from exc
     if SHEET not in wb.sheetnames:
         raise SheetProblems([f"文件中没有名为“{SHEET}”的工作表：请上传从本平台下载的自评表"])
     ws = wb[SHEET]

@@ -21,13 +21,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from campuseval.regions.exports import text_cells
+from campuseval.zipcheck import too_large_unpacked
 
 from .columns import Column
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-# A zip that inflates past this is refused before openpyxl reads it (a "zip bomb").
-MAX_UNPACKED = 300 * 1024 * 1024
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 NOTES_SHEET = "说明"
 ERROR_HEADER = "错误"
@@ -54,7 +53,7 @@ def upload_problem(upload: IO[bytes], size: int) -> str | None:
             names = set(archive.namelist())
             if "[Content_Types].xml" not in names:
                 return _not_xlsx()
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+            if too_large_unpacked(archive):  # a "zip bomb": refused before openpyxl reads it
                 return "文件解压后过大，不能导入；请分成几个文件导入"
             content_types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, OSError, KeyError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from io import BytesIO
 from typing import Any
 
@@ -20,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
+
+from campuseval.zipcheck import limit_text, too_large_unpacked
 
 from .schema import RubricFile
 
@@ -541,6 +544,13 @@ def import_rubric(data: bytes) -> RubricFile:
 
     Raises :class:`XlsxImportError` listing every problem; nothing is returned partially.
     """
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            bomb = too_large_unpacked(archive)
+    except Exception as exc:
+        raise XlsxImportError(["文件不是有效的 .xlsx 工作簿"]) from exc
+    if bomb:
+        raise XlsxImportError([f"文件解压后超过 {limit_text()}，不像是评估标准工作簿"])
     try:
         wb = load_workbook(BytesIO(data), data_only=True)
     except Exception as exc:

@@ -192,3 +192,13 @@ def test_an_upload_is_still_protected_against_cross_site_requests(cast, applicat
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     status, html = upload(client, application, "1.1.1", "a.pdf", PDF, csrfmiddlewaretoken=token)
     assert status == 200 and "已上传 1 个文件" in html
+
+
+def test_it_refuses_an_office_file_that_unpacks_to_hundreds_of_megabytes(school_client, application, media):
+    from tests.zipbomb import zip_bomb
+
+    status, html = upload(school_client, application, "1.1.1", "制度汇编.docx", zip_bomb("docx"))
+
+    assert status == 200
+    assert "文件“制度汇编.docx”解压后超过 300 MB" in html
+    assert not EvidenceItem.objects.exists() and not (media / "evidence").exists()

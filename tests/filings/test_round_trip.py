@@ -184,3 +184,11 @@ def test_the_api_takes_the_same_sheet(client, cast, draft):
     assert response.status_code == 200 and response.json() == {"saved": 1}
     bad = client.post(url, {"sheet": SimpleUploadedFile("s.txt", b"x")})
     assert bad.status_code == 400 and "不是 .xlsx 文件" in bad.json()["problems"][0]
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_read():
+    from tests.zipbomb import zip_bomb
+
+    with pytest.raises(roundtrip.SheetProblems) as refused:
+        roundtrip.read_fill_sheet(zip_bomb("xlsx"), TAIZHOU)
+    assert "解压后超过 300 MB" in str(refused.value.problems)

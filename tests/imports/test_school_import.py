@@ -254,3 +254,15 @@ def test_it_is_forbidden_to_roles_that_never_import_schools(client, cast, who):
 
 def test_it_sends_anonymous_users_to_log_in(client):
     assert client.get(reverse("imports:upload", args=["schools"])).status_code == 302
+
+
+def test_it_refuses_a_workbook_that_unpacks_to_hundreds_of_megabytes(client, cast, django_capture_on_commit_callbacks):
+    from tests.zipbomb import zip_bomb
+
+    login(client, cast.county_admin_a)
+
+    response = upload(client, "schools", zip_bomb("xlsx"), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert "文件解压后过大，不能导入" in response.content.decode()
+    assert not ImportJob.objects.exists()

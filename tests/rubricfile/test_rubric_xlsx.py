@@ -506,3 +506,12 @@ def checks(draw: st.DrawFn) -> dict[str, Any]:
 @given(rubrics())
 def test_random_rubrics_round_trip_equal(rubric: RubricFile) -> None:
     assert import_rubric(export_rubric(rubric)) == rubric
+
+
+def test_a_rubric_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_read():
+    from campuseval.rubricfile.xlsx import XlsxImportError, import_rubric
+    from tests.zipbomb import zip_bomb
+
+    with pytest.raises(XlsxImportError) as refused:
+        import_rubric(zip_bomb("xlsx"))
+    assert "解压后超过 300 MB" in str(refused.value)
