@@ -347,6 +347,9 @@ EXPERT_OUT = "D D D D D H D D D L"
 READ_A = "A A A A H A A H H L"  # the expert reviews school A's application now
 READ_B = "A A H H A H A H H L"
 READ_OUT = "A H H H H H H H H L"
+# Evidence files: as READ_A/READ_B, but observers open none (docs/decisions.md)
+EVIDENCE_A = "A A A A H A H H H L"
+EVIDENCE_B = "A A H H A H H H H L"
 CITY_WIDE = "A A A A A A A A H L"  # everyone who works in the city (a campaign of the city)
 SCHOOL_READ_A = "A A A A H H A H H L"  # school A itself: the expert reviews its application only
 # The county review, read by the administrators above the county.
@@ -517,7 +520,7 @@ MATRIX: list[Route] = [
     R("audit:detail", "GET", audit_record, in_=ADMINS, sib=REVIEW_B, out=REVIEW_OUT),
     R("audit:export", "GET", audit_format, csv=ADMINS, xlsx=ADMINS),
     # --- evidence (managed by the school; downloaded by whoever may read the application) ------
-    R("evidence:download", "GET", evidence, in_=READ_A, sib=READ_B, out=READ_OUT),
+    R("evidence:download", "GET", evidence, in_=EVIDENCE_A, sib=EVIDENCE_B, out=READ_OUT),
     R("evidence:unlink", "POST", evidence_link, in_=SCHOOL_A, sib=SCHOOL_B, out=SCHOOL_OUT),
     R("evidence:carry", "POST", app("application_pk"), in_=SCHOOL_A, sib=SCHOOL_B, out=SCHOOL_OUT),
     R("evidence:upload", "POST", app_code("application_pk"), in_=SCHOOL_A, sib=SCHOOL_B, out=SCHOOL_OUT),

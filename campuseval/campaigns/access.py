@@ -113,10 +113,22 @@ def applications_for(user: AnyUser, *, action: str = "view") -> QuerySet[Applica
     if scope.is_platform_admin(user):
         return qs
     regions = scope.places(user, scope.READ_ROLES)
-    reviewing = Q(assignments__expert=user) & rules.city_review_running_q("campaign__")
     return qs.filter(
-        scope.region_q("school__county__", regions) | Q(school_id__in=scope.own_school_ids(user)) | reviewing
+        scope.region_q("school__county__", regions) | Q(school_id__in=scope.own_school_ids(user)) | _reviewing(user)
     ).distinct()
+
+
+def _reviewing(user: AnyUser, prefix: str = "") -> Q:
+    """The applications assigned to the expert, while their city review runs."""
+    return Q(**{f"{prefix}assignments__expert": user}) & rules.city_review_running_q(f"{prefix}campaign__")
+
+
+def applications_reviewed_by(user: AnyUser) -> QuerySet[Application]:
+    """The applications the user reviews as an expert now (assigned, the city review running):
+    what an expert may see of a school, and no more (its evidence: only what these link)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(_reviewing(user))
 
 
 def acts_as(user: AnyUser, application: Application, action: str) -> bool:

@@ -5,20 +5,26 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from campuseval.accounts import gates
+from campuseval.accounts import gates, scope
 from campuseval.accounts.scope import AnyUser, get_in_scope
-from campuseval.campaigns.access import applications_for
-from campuseval.regions.selectors import schools_for
+from campuseval.campaigns.access import applications_for, applications_reviewed_by
 
 from .models import EvidenceItem, EvidenceLink
 
 
 def evidence_for(user: AnyUser) -> QuerySet[EvidenceItem]:
-    """Evidence items: the school's own, and those of schools whose applications the user sees."""
+    """Evidence items a user may open: the school's own; every item of the schools a city or
+    county administrator supervises; and, for an expert, only the items linked to the
+    applications assigned to them while the city review runs (not the school's other, even
+    draft, applications). Observers open no evidence (docs/decisions.md)."""
     if not user.is_authenticated:
         return EvidenceItem.objects.none()
-    visible_schools = applications_for(user).values("school_id")
-    return EvidenceItem.objects.filter(Q(school__in=schools_for(user)) | Q(school_id__in=visible_schools))
+    if scope.is_platform_admin(user):
+        return EvidenceItem.objects.all()
+    supervised = scope.region_q("school__county__", scope.places(user, scope.WRITE_ROLES))
+    own = Q(school_id__in=scope.own_school_ids(user))
+    reviewed = EvidenceLink.objects.filter(application__in=applications_reviewed_by(user)).values("evidence_id")
+    return EvidenceItem.objects.filter(supervised | own | Q(pk__in=reviewed))
 
 
 def file_for_download(user: AnyUser, pk: int) -> EvidenceItem:

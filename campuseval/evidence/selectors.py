@@ -17,10 +17,11 @@ from .access import links_for_viewer
 from .models import EvidenceItem, EvidenceLink
 
 
-def links_by_code(application: Application) -> dict[str, list[EvidenceLink]]:
-    """Every link of the application, grouped by indicator code (one query)."""
+def links_by_code(user: Any, application: Application) -> dict[str, list[EvidenceLink]]:
+    """The links of the application to evidence the user may open, grouped by indicator code
+    (one query; the door decides, so an observer's page lists none)."""
     out: dict[str, list[EvidenceLink]] = defaultdict(list)
-    for link in EvidenceLink.objects.filter(application=application).select_related("evidence"):
+    for link in links_for_viewer(user, application.pk):
         out[link.code].append(link)
     return dict(out)
 

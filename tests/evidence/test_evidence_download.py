@@ -48,3 +48,49 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, item):
     response = client.get(f"/evidence/{item.pk}/download/")
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_expert_opens_only_the_evidence_of_the_application_assigned_to_them_and_only_during_the_review(
+    client, cast, campaign, rubrics, clock, application
+):
+    import datetime as dt
+
+    from campuseval.campaigns import services as s
+    from campuseval.campaigns.models import Application
+    from campuseval.evidence.models import EvidenceLink
+    from tests.campaigns.conftest import make_campaign
+    from tests.campaigns.test_city_helpers import reviewed, self_assess
+
+    client.force_login(cast.school_user_a)
+    upload(client, application, "1.1.1", "本次申报.pdf", PDF)
+    upload(client, application, "1.1.2", "下一年的草稿.pdf", PDF + b"%draft")
+    client.logout()
+    assigned, other = EvidenceItem.objects.order_by("pk")
+    year = dt.timedelta(days=365)
+    next_year = make_campaign(
+        cast, rubrics["taizhou-2022"], year=2023, name="2023年滁州市智慧校园创建", opens_at=campaign.opens_at + year,
+        application_deadline=campaign.application_deadline + year, county_review_deadline=campaign.county_review_deadline + year,
+        city_review_deadline=campaign.city_review_deadline + year, publication_deadline=campaign.publication_deadline + year,
+    )
+    draft = Application.objects.create(campaign=next_year, school=cast.school_a)
+    EvidenceLink.objects.filter(evidence=other).update(application=draft)  # linked only to the school's draft
+    application = s.application_update(by=cast.city_admin, application=application, expected_version=application.version, applied_tier="示范型")
+    self_assess(application, cast.city_admin)
+    application = s.application_submit(by=cast.city_admin, application=application)
+    application = s.application_recommend(by=cast.city_admin, application=application, recommend=True)
+    (assignment,) = reviewed(cast, campaign, clock, application, [{}], submit=False)
+    client.force_login(assignment.expert)
+
+    assert client.get(f"/evidence/{assigned.pk}/download/").status_code == 200
+    assert client.get(f"/evidence/{other.pk}/download/").status_code == 404
+    clock.stage(campaign, "decision")
+    client.force_login(assignment.expert)  # the clock's jump ended the session
+    assert client.get(f"/evidence/{assigned.pk}/download/").status_code == 404
+
+
+def test_an_observer_opens_no_evidence_though_they_see_the_application(client, cast, item, application):
+    client.force_login(cast.observer)
+
+    assert client.get(f"/evidence/{item.pk}/download/").status_code == 404
+    page = client.get(f"/campaigns/applications/{application.pk}/")
+    assert page.status_code == 200 and "网络 拓扑图.pdf" not in page.content.decode()

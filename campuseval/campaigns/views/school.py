@@ -133,7 +133,7 @@ def _page(
 ) -> HttpResponse:
     may_edit, locked_reason = _may_edit(application) if own else (False, "")
     tree, summary, rows = _tree_and_summary(application)
-    evidence = links_by_code(application)
+    evidence = links_by_code(request.user, application)
     for area in tree:
         for sub in area.subareas:
             for item in sub.indicators:
