@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later part (the lockout, the audit) sees the client's address, not the proxy's.
+    "campuseval.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,10 +165,17 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# 5 failed attempts lock the account, and separately the address, for 15 minutes.
+# 5 failed attempts lock the account for 15 minutes (an administrator may unlock it on the
+# account's page). One address is only throttled, and at a higher count, so that everyone
+# behind a school's NAT or the bureau's proxy is not locked out by one person
+# (accounts/throttle.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("CAMPUSEVAL_LOGIN_ADDRESS_LIMIT", "50"))
+# The reverse proxies whose forwarding header names the client (client_address.py); none by default.
+TRUSTED_PROXIES = env_list("CAMPUSEVAL_TRUSTED_PROXIES", "")
+CLIENT_ADDRESS_HEADER = os.environ.get("CAMPUSEVAL_CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

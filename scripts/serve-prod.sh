@@ -85,6 +85,8 @@ export SECRET_KEY="$(cat "$RUN/secret_key")"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export SITE_URL="https://127.0.0.1:$HTTPS_PORT"
 export CAMPUSEVAL_HTTPS=1
+# nginx on this machine is the one proxy whose X-Forwarded-For names the client.
+export CAMPUSEVAL_TRUSTED_PROXIES="${CAMPUSEVAL_TRUSTED_PROXIES:-127.0.0.1,::1}"
 export CAMPUSEVAL_VAR_DIR="$RUN/var"
 export CAMPUSEVAL_ACCEL_REDIRECT=/protected/
 export DATABASE_POOLER=transaction

@@ -45,7 +45,7 @@ ABOVE_ACCOUNTS = (
     "campuseval.dashboards",
     "campuseval.todo",
 )
-PURE_PACKAGES = ("campuseval.engine", "campuseval.rubricfile", "campuseval.plans.outlook", "campuseval.plans.decomposition")
+PURE_PACKAGES = ("campuseval.zipcheck", "campuseval.engine", "campuseval.rubricfile", "campuseval.plans.outlook", "campuseval.plans.decomposition")
 DJANGO_ROOTS = ("django", "rest_framework")
 
 ORM_ATTRIBUTES = {

@@ -383,6 +383,7 @@ MATRIX: list[Route] = [
     # cross: school A's user with a role that is not theirs.
     R("accounts:role_revoke", "POST", account_role, in_=PLATFORM, cross="H D D D D D D D D L", out=PLATFORM),
     R("accounts:password_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
+    R("accounts:account_unlock", "POST", account, in_=PLATFORM, out=PLATFORM),
     R("accounts:two_factor_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
     # --- campaigns: every user's, and the city administrator's ----------------------------
     # (cross: 滁州市's campaign with an application or assignment of 合肥市's)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campuseval.regions.selectors import regions_for
 
-from . import scope, services
+from . import scope, services, throttle
 from .filters import UserFilter
 from .forms import RoleGrantForm, UserCreateForm, UserEditForm, add_service_errors
 from .gates import gate_required, signed_in
@@ -85,6 +85,7 @@ def _detail(request: HttpRequest, user: User, grant_form: RoleGrantForm | None =
         "roles": list(user.roles.all()),
         "grant_form": grant_form or RoleGrantForm(),
         "role_places": ROLE_PLACES,
+        "locked_until": throttle.locked_until(user.username),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -160,6 +161,18 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     if user.pk == request.user.pk:
         update_session_auth_hash(request, user)  # stay logged in, then change it
     return _password_once(request, user, password, created=False)
+
+
+@gate_required("platform")
+@require_POST
+def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift the log-in lock of an account before its 15 minutes are over (audited)."""
+    user = _get_user(request, pk)
+    if services.account_unlock(user=user):
+        messages.success(request, f"已解锁账号 {user.username}，现在可以重新登录。")
+    else:
+        messages.info(request, f"账号 {user.username} 没有被锁定。")
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 @gate_required("platform")

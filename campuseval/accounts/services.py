@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campuseval.audit.context import Actor
@@ -19,6 +20,7 @@ from campuseval.audit.services import (
     snapshot,
 )
 
+from . import throttle
 from .models import Role, RoleAssignment, User
 from .passwords import generate_password
 
@@ -209,6 +211,20 @@ def totp_device_remove(*, user: User) -> None:
             after={"two_factor": "已解除"},
             region_code=region_code_of(user),
         )
+
+
+def account_unlock(*, user: User) -> bool:
+    """Lift the log-in lock of the account (its failures from every address are forgotten);
+    audited. False when it was not locked."""
+    until = throttle.locked_until(user.username)
+    throttle.unlock(user.username)
+    if until is None:
+        return False
+    audit_log(
+        "update", user, before={"login": f"已锁定至 {timezone.localtime(until):%H:%M}"}, after={"login": "已解锁"},
+        region_code=region_code_of(user),
+    )
+    return True
 
 
 def login_audit(action: str, *, username: str, user: User | None, ip: str | None, **after: str) -> None:

@@ -26,6 +26,7 @@ urlpatterns = [
         name="role_revoke",
     ),
     path("users/<int:pk>/password/", manage_views.password_reset, name="password_reset"),
+    path("users/<int:pk>/unlock/", manage_views.account_unlock, name="account_unlock"),
     path(
         "users/<int:pk>/two-factor/reset/",
         manage_views.two_factor_reset,

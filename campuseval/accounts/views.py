@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campuseval.audit.context import client_ip
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm, TwoFactorSetupForm
 from .models import User
 
@@ -57,6 +57,11 @@ def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and throttle.address_throttled(client_ip(request)):
+        username = form.cleaned_data["username"]
+        _audit_login("login_failed", request, username, selectors.user_by_username(username), reason="网络地址限流")
+        form.add_error(None, throttle.address_message())
+        return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from campuseval.accounts.models import User
 from campuseval.accounts.scope import roles_of
+from campuseval.accounts.throttle import address_message, address_throttled
 from campuseval.audit.context import client_ip
 
 from . import serializers as s
@@ -59,7 +60,7 @@ class TokenApi(APIView):
             200: s.TokenOut,
             400: OpenApiResponse(s.ErrorOut, description="用户名或密码、动态验证码不正确，或须填写 otp"),
             403: OpenApiResponse(s.ErrorOut, description="须先在网页上修改密码或绑定身份验证器"),
-            429: OpenApiResponse(s.ErrorOut, description="连续失败，账号或地址已锁定"),
+            429: OpenApiResponse(s.ErrorOut, description="连续失败：账号已锁定，或本网络地址失败过多暂被限流"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -69,6 +70,10 @@ class TokenApi(APIView):
         http: HttpRequest = request._request
         ip = client_ip(http)
         username = data["username"]
+        if address_throttled(ip):
+            known = User.objects.filter(username=username).first()
+            login_audit("login_failed", username=username, user=known, ip=ip, reason="网络地址限流")
+            return _refusal(address_message(), "address_throttled", status.HTTP_429_TOO_MANY_REQUESTS)
         # Pass Django's request so that django-axes counts the failure and applies its lockout.
         user = authenticate(http, username=username, password=data["password"])
         if getattr(http, "axes_locked_out", False):
@@ -119,7 +124,7 @@ class TokenApi(APIView):
         http.axes_locked_out = False  # type: ignore[attr-defined]
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         return _refusal(
-            f"连续 {settings.AXES_FAILURE_LIMIT} 次登录失败，该账号（或本机地址）已锁定 {minutes} 分钟，"
+            f"连续 {settings.AXES_FAILURE_LIMIT} 次登录失败，该账号已锁定 {minutes} 分钟，"
             "请稍后再试；如忘记密码，请联系管理员重置。",
             "locked",
             status.HTTP_429_TOO_MANY_REQUESTS,

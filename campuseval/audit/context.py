@@ -36,8 +36,8 @@ def acting_as(actor: Actor) -> Iterator[None]:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the bureau's reverse proxy, set it to pass REMOTE_ADDR correctly; we do not
-    # trust X-Forwarded-For, which any client can forge.
+    # Behind a trusted reverse proxy, REMOTE_ADDR is already the client's own address
+    # (client_address.py); a forwarding header from anyone else is never believed.
     value = request.META.get("REMOTE_ADDR") or ""
     try:
         # A Unix-socket server may pass "" or a path: no address rather than a failed insert.
