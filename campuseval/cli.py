@@ -36,7 +36,15 @@ def _fail(lines: list[str], code: int = 2) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from campuseval.engine import SchoolInput, score_schools
     from campuseval.rubricfile.load import RubricFileError, find_rubric, to_engine
-    from campuseval.scoring_io import InputError, read_facts, read_scores, results_csv, results_json
+    from campuseval.scoring_io import (
+        InputError,
+        ScoreTable,
+        read_facts,
+        read_score_table,
+        read_scores,
+        results_json,
+        score_table_csv,
+    )
 
     try:
         rubric = to_engine(find_rubric(args.rubric))
@@ -44,9 +52,16 @@ def cmd_score(args: argparse.Namespace) -> int:
         return _fail([f"{exc.source}: {p}" for p in exc.problems])
     problems: list[str] = []
     schools: list[SchoolInput] = []
+    table: ScoreTable | None = None
     facts: dict[str, dict[str, str | float]] = {}
     try:
-        schools = read_scores(rubric, _read_bytes(args.scores), Path(args.scores).name)
+        # The CSV output needs only the arrays the batch scorer reads; --json needs every
+        # school's inputs for its full result and the way to the next tier.
+        data, name = _read_bytes(args.scores), Path(args.scores).name
+        if args.json:
+            schools = read_scores(rubric, data, name)
+        else:
+            table = read_score_table(rubric, data, name)
     except InputError as exc:
         problems += exc.problems
     if args.facts:
@@ -56,11 +71,13 @@ def cmd_score(args: argparse.Namespace) -> int:
             problems += exc.problems
     if problems:
         return _fail(problems)
+    if table is not None:
+        sys.stdout.write(score_table_csv(rubric, table, facts))
+        return 0
     schools = [
         SchoolInput(s.school, s.scores, s.clauses, facts.get(s.school, {})) for s in schools
     ]
-    results = score_schools(rubric, schools, path=args.json)
-    sys.stdout.write(results_json(results) if args.json else results_csv(results))
+    sys.stdout.write(results_json(score_schools(rubric, schools, path=True)))
     return 0
 
 
