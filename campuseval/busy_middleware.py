@@ -3,11 +3,14 @@ server error: the page (or the htmx form) keeps what the user typed, and the use
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+log = logging.getLogger(__name__)
 
 BUSY = "系统繁忙，刚才的操作未能保存。您填写的内容仍在页面上，请稍后再试一次。"
 
@@ -27,6 +30,7 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_busy(exception):
             return None
+        log.warning("database busy: %s %s: %s", request.method, request.path, exception)
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse({"detail": BUSY, "code": "busy"}, status=503)
         elif request.headers.get("HX-Request") == "true":

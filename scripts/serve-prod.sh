@@ -105,7 +105,7 @@ pgbouncer -d $POOL_USER "$RUN/pgbouncer.ini"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$POOL_PORT/$DB"
 "$VENV/bin/gunicorn" campuseval.wsgi:application --bind "127.0.0.1:$APP_PORT" --workers "$WORKERS" \
   --daemon --pid "$RUN/gunicorn.pid" --access-logfile "$RUN/gunicorn-access.log" --error-logfile "$RUN/gunicorn.log" \
-  --forwarded-allow-ips 127.0.0.1 --max-requests 2000 --max-requests-jitter 200
+  --forwarded-allow-ips 127.0.0.1 --max-requests 2000 --max-requests-jitter 200 --capture-output
 nohup "$VENV/bin/campuseval" worker >> "$RUN/worker.log" 2>&1 &
 echo $! > "$RUN/worker.pid"
 nginx -p "$RUN" -c "$RUN/nginx.conf"

@@ -55,7 +55,10 @@ def _region(application: Application) -> str:
 def _editable(application: Application, code: str | None = None) -> Application:
     """Lock the application and apply the school's edit rule (state, deadline)."""
     application = (
-        Application.objects.select_for_update()
+        # Its own row only (OF self): locking the campaign's row with it would make every
+        # upload of the campaign wait on every other, and deadlock with the foreign-key checks
+        # of writes that take the audit chain's head first (seen under make load).
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign__rubric", "school__county")
         .get(pk=application.pk)
     )

@@ -46,7 +46,7 @@ class CarryReport:
 def application_start_from_last(*, by: User, application: Application) -> CarryReport:
     """Copy the last certified application's self-assessment and evidence into a blank one."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign__rubric", "school__county")
         .get(pk=application.pk)
     )

@@ -41,7 +41,7 @@ def experts_assign_auto(*, by: User, campaign: Campaign) -> AssignmentReport:
     counts = expert_load_counts(campaign)
     load = {e.pk: counts.get(e.pk, {}).get("n", 0) for e in experts}
     applications = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, status__in=rules.startable_statuses(rules.ASSIGN))
         .select_related("school__county")
         .order_by("school__county__code", "school__code")
@@ -127,7 +127,9 @@ def expert_score_save(
 @transaction.atomic
 def expert_scores_save(*, by: User, assignment: ExpertAssignment, scores: Sequence[ScoreInput]) -> list[ExpertScore]:
     """An expert's scores for several indicators at once: all or none."""
-    assignment = ExpertAssignment.objects.select_for_update().select_related("application__campaign").get(pk=assignment.pk)
+    assignment = (
+        ExpertAssignment.objects.select_for_update(of=("self",)).select_related("application__campaign").get(pk=assignment.pk)
+    )
     _may_score(by, assignment, "填写")
 
     def apply(row: ExpertScore, item: ScoreInput, indicator: Any, value: Any, before: dict[str, Any]) -> None:

@@ -88,7 +88,11 @@ def objection_resolve(
 ) -> Objection:
     """Resolve an objection with a reason. Upheld, it may change the school's decision to
     ``tier`` ("" for none): decided again with the reason, so the decision keeps its history."""
-    objection = Objection.objects.select_for_update().select_related("campaign", "application__school__county").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("campaign", "application__school__county")
+        .get(pk=objection.pk)
+    )
     rules.check_resolve(objection)
     reason = _text("resolution", reason, required=True)
     before = snapshot(objection, OBJECTION_FIELDS)
