@@ -9,7 +9,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench assets install clean browser libreoffice prod-tools serve-prod stop-prod
+.PHONY: run test lint typecheck pytest bench load assets install clean browser libreoffice prod-tools serve-prod stop-prod
 
 run: $(VENV)/.installed assets
 	@mkdir -p var
@@ -67,6 +67,16 @@ pytest: $(VENV)/.installed-test assets
 # issue's sizes (BENCH_ARGS=--quick: a few minutes at small sizes; --only NAME,NAME).
 bench: $(VENV)/.installed assets
 	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+# Deadline day, simulated (bench/load_test.py, docs/deployment.md): locust against the stack of
+# serve-prod, 200 school users for 5 minutes (about 10 minutes in all); not part of `make test`.
+# LOAD_ARGS=--quick: 20 users for 30 seconds.
+load: $(VENV)/.installed-load assets prod-tools
+	$(PY) bench/load_test.py $(LOAD_ARGS)
+
+$(VENV)/.installed-load: $(VENV)/.installed requirements/load.in $(CONSTRAINTS)
+	$(PIP) install -q -c $(CONSTRAINTS) -r requirements/load.in
+	@touch $@
 
 install: $(VENV)/.installed
 

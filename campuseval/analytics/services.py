@@ -82,7 +82,7 @@ def _own_rows(ids: Sequence[int]) -> dict[int, list[Own]]:
 
 # The school's facts change nothing of a result but its fact warnings (engine.scoring:
 # ``build_result``), which the summary does not keep: the summary scores without them, and
-# neither reads the facts nor checks them (a tenth of a province's rebuild).
+# neither reads the facts nor checks them (seconds over a province: bench/bench_recompute.py).
 NO_FACTS: dict[str, FactValue] = {}
 
 
