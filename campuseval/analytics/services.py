@@ -138,6 +138,12 @@ def summaries(applications: Sequence[Application]) -> Rows:
             county_drift=sum(float(v or 0) - float(c) for _code, v, _m, c in scores if c is not None) if county_rows else None,
             **common,
         ))
+        if not level:
+            # A draft's or a withdrawn application's area and indicator rows would be read by
+            # nothing (every reader takes the counted ones: selectors._scored, the roll-up, its
+            # missed indicators are none): its summary row is all the dashboards show of it,
+            # and a school's save writes one row, not ninety.
+            continue
         for area, total in own.area_totals.items():
             out.areas.append(dict(
                 area=area, self_total=total,

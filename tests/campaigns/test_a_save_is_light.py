@@ -9,7 +9,7 @@ import re
 import pytest
 
 from campuseval.analytics import services as analytics
-from campuseval.analytics.models import IndicatorRollup
+from campuseval.analytics.models import ApplicationSummary, AreaSummary, IndicatorRollup, IndicatorSummary
 from campuseval.campaigns import services as s
 from campuseval.rubrics import presenters as rubric_presenters
 
@@ -64,16 +64,21 @@ def test_the_saved_row_offers_the_same_choices_as_the_page(client, cast, applica
     assert re.search(r'<option value="1" selected', saved)
 
 
-def test_a_drafts_save_leaves_the_countys_figures_alone_and_a_submission_adds_them_up(cast, application, monkeypatch):
+def test_a_drafts_save_writes_its_summary_row_only_and_a_submission_the_rest(cast, application, monkeypatch):
     added_up = []
     real = analytics.roll_up
     monkeypatch.setattr(analytics, "roll_up", lambda pairs: added_up.append(pairs) or real(pairs))
 
     s.self_score_save(by=cast.school_user_a, application=application, code="1.1.1", score="1", expected_version=0)
     assert added_up == [] and not IndicatorRollup.objects.exists()
+    assert ApplicationSummary.objects.get(pk=application.pk).self_total == 1
+    assert not AreaSummary.objects.filter(application=application).exists()
+    assert not IndicatorSummary.objects.filter(application=application).exists()
 
     s.application_update(by=cast.school_user_a, application=application, expected_version=application.version, applied_tier="合格型")
     fill_full_marks(application, cast.school_user_a, skip=("1.1.1",))
     application.refresh_from_db()
     s.application_submit(by=cast.school_user_a, application=application)
     assert added_up and IndicatorRollup.objects.filter(campaign=application.campaign, region_code=cast.school_a.county.code).exists()
+    assert IndicatorSummary.objects.filter(application=application).count() == len(application.campaign.rubric.engine_rubric().indicators)
+    assert AreaSummary.objects.filter(application=application).exists()

@@ -227,6 +227,9 @@ def school_application_form(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns:school_application", pk=application.pk)
 
 
+OWN_FIELDS = [f.attname for f in Application._meta.concrete_fields if not f.is_relation]
+
+
 def _clause(raw: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(raw or "")
 
@@ -241,7 +244,9 @@ def _row_response(
     unsaved: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The indicator's form again, with the summary and area badges swapped out of band."""
-    application.refresh_from_db()
+    # The application's own fields again (the save changed its version and time), keeping the
+    # campaign, rubric and school the door loaded: a save changes none of them.
+    application.refresh_from_db(fields=OWN_FIELDS)
     may_edit, locked_reason = _may_edit(application)
     tree, summary, _rows = _tree_and_summary(application)
     item: ScoredIndicator = find_indicator(tree, code)
