@@ -9,7 +9,12 @@ import re
 import pytest
 
 from campuseval.analytics import services as analytics
-from campuseval.analytics.models import ApplicationSummary, AreaSummary, IndicatorRollup, IndicatorSummary
+from campuseval.analytics.models import (
+    ApplicationSummary,
+    AreaSummary,
+    IndicatorRollup,
+    IndicatorSummary,
+)
 from campuseval.campaigns import services as s
 from campuseval.rubrics import presenters as rubric_presenters
 
