@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from campuseval import storage
 
@@ -24,8 +25,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A development key only; production must set SECRET_KEY (see docs/deployment.md).
-SECRET_KEY = os.environ.get("SECRET_KEY", "campuseval-development-only-not-secret")
+# A development key only; production must set SECRET_KEY (see docs/deployment.md), and the
+# production mode (CAMPUSEVAL_HTTPS=1, below) refuses to start without one.
+DEVELOPMENT_SECRET_KEY = "campuseval-development-only-not-secret"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -77,8 +80,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user are never cached (no_store.py).
+    "campuseval.no_store.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "campuseval.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,6 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "campuseval.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "campuseval.accounts.passwords.ContextWordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 # Everyone lands on their own work (待办) after logging in.
@@ -163,6 +170,8 @@ LOGIN_REDIRECT_URL = "todo:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions end after 30 minutes idle: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
+# However active, a session ends this long after its log-in (accounts/middleware.py).
+SESSION_ABSOLUTE_AGE = int(float(os.environ.get("CAMPUSEVAL_SESSION_MAX_HOURS", "12")) * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # 5 failed attempts lock the account for 15 minutes (an administrator may unlock it on the
@@ -293,6 +302,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # makes the cookies secure-only, redirects plain HTTP, trusts the proxy's X-Forwarded-Proto and
 # turns on HSTS (SECURE_HSTS_SECONDS, default one year). `campuseval check --deploy` is then silent.
 if env_bool("CAMPUSEVAL_HTTPS", False):
+    if SECRET_KEY.strip() in {"", DEVELOPMENT_SECRET_KEY}:
+        # Sessions, CSRF tokens and password-reset links are signed with it: a known key would
+        # let anyone forge them. Refused before anything serves a request.
+        raise ImproperlyConfigured(
+            "生产模式（CAMPUSEVAL_HTTPS=1）须在环境变量 SECRET_KEY 中设置一个随机的长密钥，不能使用开发用的默认值"
+            " (production mode needs its own random SECRET_KEY; see docs/deployment.md)"
+        )
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

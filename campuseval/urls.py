@@ -32,3 +32,6 @@ urlpatterns = [
 
 # A role that may never use a page: the gate's message on the 403 page.
 handler403 = "campuseval.accounts.gates.permission_denied"
+# JSON on API paths, the neutral Chinese pages elsewhere.
+handler404 = "campuseval.errors.not_found"
+handler500 = "campuseval.errors.server_error"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
@@ -34,3 +36,19 @@ def test_a_server_error_is_a_chinese_page(db):
     body = response.content.decode()
     assert response.status_code == 500
     assert "系统出错了" in body and "Server Error" not in body
+
+
+def test_a_missing_api_path_answers_json_with_a_detail_not_a_page(client, db):
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] and response.json()["code"] == "not_found"
+
+
+def test_a_server_error_on_an_api_path_answers_json(db):
+    from campuseval.errors import server_error as site_server_error
+
+    response = site_server_error(RequestFactory().get("/api/applications/"))
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert "系统出错了" in json.loads(response.content)["detail"]
+    page = site_server_error(RequestFactory().get("/campaigns/"))
+    assert page.status_code == 500 and "系统出错了" in page.content.decode()

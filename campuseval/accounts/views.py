@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from campuseval.audit.context import client_ip
 
 from . import selectors, services, throttle
 from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm, TwoFactorSetupForm
+from .middleware import STARTED as SESSION_STARTED
 from .models import User
 
 PENDING = "campuseval_pending_user"
@@ -45,6 +47,7 @@ def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None 
     next_url = request.session.pop(NEXT, None)
     request.session.pop(PENDING, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_STARTED] = timezone.now().timestamp()  # its absolute lifetime starts
     if device is not None:
         otp_login(request, device)
     _audit_login("login", request, user.username, user)

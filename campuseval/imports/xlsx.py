@@ -122,6 +122,12 @@ def read_sheet(path: str | IO[bytes], preferred: str) -> Sheet:
                 raise UnreadableWorkbook(f"文件超过 {MAX_ROWS} 行数据，请分成几个文件导入")
             rows.append((number, values))
         return Sheet(title=ws.title, header=header, rows=rows)
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # a sheet's XML is read only now (read-only mode): damaged inside
+        raise UnreadableWorkbook(
+            "无法读取该文件：工作表的内容已损坏（不是有效的 Excel 格式）。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入"
+        ) from exc
     finally:
         wb.close()
 

@@ -64,3 +64,27 @@ def test_it_refuses_the_wrong_current_password(client, cast):
 def test_it_generates_passwords_that_meet_the_rules(db):
     for _ in range(200):
         validate_password(generate_password())
+
+
+CONTEXT_MESSAGE = "密码不能只由常见词（如 campus、智慧校园、所在城市或学校的名称）加数字、符号组成"
+
+
+@pytest.mark.parametrize("password", ["Campus2026", "Zhihui#Xiaoyuan-2026", "智慧校园@2026Ab", "SmartCampus#2026"])
+def test_it_refuses_a_password_of_the_platforms_own_words_and_digits(client, cast, password):
+    client.force_login(cast.school_user_a)
+
+    response = change(client, password)
+
+    assert response.status_code == 200
+    assert CONTEXT_MESSAGE in response.content.decode()
+    cast.school_user_a.refresh_from_db()
+    assert cast.school_user_a.check_password(PASSWORD)
+
+
+def test_it_refuses_the_users_school_or_city_with_digits_but_not_a_word_among_others(cast):
+    school, city = cast.school_a, cast.school_a.county.parent
+    for weak in (f"{school.name}Ab1!", f"{city.name}Ab-2026#", f"X{city.name.removesuffix('市')}y@20260101"):
+        with pytest.raises(Exception, match="常见词"):
+            validate_password(weak, cast.school_user_a)
+    validate_password("MyCampusRocks!7xQ", cast.school_user_a)
+    validate_password(f"{city.name}Kx7!mQ2#pLz9", cast.school_user_a)

@@ -53,3 +53,21 @@ def test_it_ends_the_session_when_the_browser_closes(client, cast):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == "" and cookie["expires"] == ""
     assert cookie["httponly"] is True
+
+
+def test_an_active_session_still_ends_12_hours_after_its_log_in(client, cast):
+    assert settings.SESSION_ABSOLUTE_AGE == 12 * 3600
+    start = timezone.now()
+    with at(start):
+        log_in(client, "schoola")
+    for minutes in range(20, 12 * 60, 20):  # a request every 20 minutes, all day
+        with at(start + dt.timedelta(minutes=minutes)):
+            assert client.get("/accounts/me/").status_code == 200, minutes
+    with at(start + dt.timedelta(hours=12, minutes=1)):
+        response = client.get("/accounts/me/", follow=True)
+
+    assert response.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "登录已超过 12 小时" in response.content.decode()
+    with at(start + dt.timedelta(hours=12, minutes=2)):
+        log_in(client, "schoola")
+        assert client.get("/accounts/me/").status_code == 200

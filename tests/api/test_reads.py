@@ -176,3 +176,13 @@ def test_results_are_404_before_publication(api, cast, campaign):
     response = api(cast.city_admin).get(f"/api/results/{campaign.pk}/")
 
     assert response.status_code == 404
+
+
+def test_a_number_past_the_columns_range_is_refused_naming_the_filter(api, cast, application):
+    client = api(cast.city_admin)
+    for path, name in (("/api/applications/", "campaign"), ("/api/campaigns/", "year"), ("/api/rubrics/", "year")):
+        for value in ("99999999999999999999", "-99999999999999999999"):
+            answer = client.get(path, {name: value})
+            assert answer.status_code == 400, (path, value, answer.content[:300])
+            assert name in answer.json(), answer.json()
+    assert client.get("/api/applications/", {"campaign": application.campaign_id}).json()["count"] == 1

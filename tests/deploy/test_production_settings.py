@@ -57,3 +57,11 @@ def test_behind_the_proxy_plain_http_is_redirected_and_cookies_are_secure():
     assert https == "200" and hsts == "max-age=31536000; includeSubDomains"
     assert health == "200"  # the load balancer asks over plain HTTP
     assert (session_secure, csrf_secure) == ("True", "True")
+
+
+def test_production_mode_refuses_to_start_with_the_development_secret_key():
+    without = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    for env in (without, {**without, "SECRET_KEY": "campuseval-development-only-not-secret"}, {**without, "SECRET_KEY": " "}):
+        result = run(CHECK, **env)
+        assert result.returncode != 0
+        assert "SECRET_KEY" in result.stderr and "生产模式" in result.stderr

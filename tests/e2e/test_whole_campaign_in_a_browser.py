@@ -38,7 +38,7 @@ from playwright.sync_api import Dialog, Page, expect
 from tests.browser import SCREENSHOTS
 from tests.conftest import PASSWORD
 
-NEW_PASSWORD = "Zhihui#Xiaoyuan-2026"
+NEW_PASSWORD = "Kx7!mQ2#pLz9-Lan"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -99,3 +99,26 @@ def test_it_fails_gracefully_when_the_file_cannot_be_read(client, cast, media):
     assert job.status == ImportJob.Status.INVALID
     assert job.errors[0]["message"] == "无法读取该文件：它可能已损坏，或不是 Excel 工作簿"
     assert client.get(reverse("imports:job_errors", args=[job.pk])).status_code == 200
+
+
+def test_a_workbook_whose_sheet_is_damaged_inside_is_called_damaged_not_a_passing_failure(client, cast, media):
+    import io
+    import zipfile
+
+    job = _queued(client, cast)
+    path = media / job.file.name
+    source, damaged = zipfile.ZipFile(io.BytesIO(path.read_bytes())), io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # the sheet's XML cut in the middle
+            out.writestr(item, data)
+    path.write_bytes(damaged.getvalue())
+
+    import_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    message = job.errors[0]["message"]
+    assert "工作表的内容已损坏" in message and "稍后" not in message
