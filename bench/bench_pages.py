@@ -496,6 +496,28 @@ def _count_queries(pages: list[Page], applications: int) -> None:
         page.queries[applications] = len(captured)
 
 
+def _profile(pages: list[Page]) -> None:
+    import cProfile
+    import pstats
+
+    for page in pages:
+        _checked(page)()
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(3):
+            _checked(page)()
+        profile.disable()
+        print(f"== {page.label} ({page.url}), 3 requests")
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            _checked(page)()
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            print(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:3000]}")
+
+
 def _bench_page(page: Page, args: argparse.Namespace) -> Figure:
     times = rounds({"page": _checked(page), "ping": lambda: _get(page.client, "/ping")}, args.repeat, args.warmup)
     size = len(_checked(page)().content) / 1024
@@ -598,6 +620,7 @@ def main() -> int:
     parser.add_argument("--peers", type=int, default=100, help="other applications in the self-assessing county")
     parser.add_argument("--repeat", type=int, default=20, help="timed rounds of each page and its baseline")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
+    parser.add_argument("--profile", metavar="TEXT", help="instead of timing: where the pages whose label holds TEXT spend their time (cProfile)")
     args = parser.parse_args()
     if not 0 < args.small < args.applications:
         parser.error("--small must be between 0 and --applications")
@@ -635,6 +658,9 @@ def _run(args: argparse.Namespace, var_dir: str) -> int:
     print(f"rounds: {args.warmup} warm-up, then {args.repeat} timed, each page then GET /ping; p95 = nearest rank")
     print(f"goals: pages p95 < {PAGE_GOAL_MS:.0f} ms with flat query counts ({args.small} vs {args.applications} "
           f"applications); save p95 < {SAVE_GOAL_MS:.0f} ms with /ping p95 < {PING_GOAL_MS:.0f} ms\n")
+    if args.profile:
+        _profile([p for p in pages if args.profile in p.label])
+        return 0
     figures: list[Figure] = []
     for page in pages:
         try:

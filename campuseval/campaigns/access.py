@@ -99,7 +99,11 @@ def applications_for(user: AnyUser, *, action: str = "view") -> QuerySet[Applica
 
     Experts see only the applications assigned to them, and only while the city review runs.
     """
-    qs = Application.objects.select_related("campaign__rubric", "campaign__city", "school__county")
+    # Never the rubric's text with each row : the engine's model of it is kept per
+    # version, and decoding the text per row was most of a long list's time.
+    qs = Application.objects.select_related("campaign__rubric", "campaign__city", "school__county").defer(
+        "campaign__rubric__content"
+    )
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action}")
     if not user.is_authenticated:
@@ -188,7 +192,7 @@ def assignments_for(user: AnyUser) -> QuerySet[ExpertAssignment]:
         return ExpertAssignment.objects.none()
     return ExpertAssignment.objects.select_related(
         "application__school__county", "application__campaign__rubric"
-    ).filter(rules.city_review_running_q("application__campaign__"), expert=user)
+    ).defer("application__campaign__rubric__content").filter(rules.city_review_running_q("application__campaign__"), expert=user)
 
 
 def assignment_for_expert(user: AnyUser, pk: int) -> ExpertAssignment:
@@ -203,7 +207,7 @@ def past_assignments_for(user: AnyUser) -> QuerySet[ExpertAssignment]:
         return ExpertAssignment.objects.none()
     return ExpertAssignment.objects.select_related(
         "application__school__county", "application__campaign__rubric"
-    ).filter(expert=user).exclude(rules.city_review_running_q("application__campaign__")).filter(
+    ).defer("application__campaign__rubric__content").filter(expert=user).exclude(rules.city_review_running_q("application__campaign__")).filter(
         rules.city_review_started_q("application__campaign__")
     )
 

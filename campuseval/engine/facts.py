@@ -8,6 +8,7 @@ rubric file can never run code.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +52,12 @@ _OPS = {ast.Add, ast.Sub, ast.Mult, ast.Div}
 
 def expression_names(expr: str) -> list[str]:
     """Return the fact names an expression reads; raise ExpressionError if it is not allowed."""
+    return list(_expression_names(expr))
+
+
+@functools.lru_cache(maxsize=4096)
+def _expression_names(expr: str) -> tuple[str, ...]:
+    """A rubric has a few dozen expressions, read for every school: parsed once each."""
     try:
         tree = ast.parse(expr, mode="eval")
     except SyntaxError as exc:
@@ -69,7 +76,7 @@ def expression_names(expr: str) -> list[str]:
                 raise ExpressionError(f"表达式中只允许数字：{expr}")
         elif not isinstance(node, ast.Expression | ast.Load | ast.operator):
             raise ExpressionError(f"表达式只允许数字、学校数据名和 + - * /：{expr}")
-    return names
+    return tuple(names)
 
 
 def _eval(node: ast.AST, facts: Mapping[str, float]) -> float:
@@ -94,12 +101,18 @@ def _eval(node: ast.AST, facts: Mapping[str, float]) -> float:
 def evaluate(expr: str, facts: Mapping[str, FactValue]) -> float | None:
     """Evaluate an expression; None when a fact it reads is missing or not a number."""
     numbers: dict[str, float] = {}
-    for name in expression_names(expr):
+    for name in _expression_names(expr):
         value = facts.get(name)
         if value is None or isinstance(value, str):
             return None
         numbers[name] = float(value)
-    return _eval(ast.parse(expr, mode="eval"), numbers)
+    return _eval(_parsed(expr), numbers)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(expr: str) -> ast.Expression:
+    """The expression's tree, parsed once (it is only read)."""
+    return ast.parse(expr, mode="eval")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from campuseval.accounts import scope
 from campuseval.accounts.models import Role, User
@@ -115,10 +116,16 @@ def submitted_scores(codes: dict[int, list[str]]) -> dict[int, dict[str, list[tu
 
 def expert_reviews(user: AnyUser) -> QuerySet[ExpertAssignment]:
     """The expert's own assignments with how many indicators each has scored."""
+    scored = (
+        ExpertScore.objects.filter(assignment=OuterRef("pk"), score__isnull=False)
+        .order_by().values("assignment").annotate(n=Count("pk"))
+    )
     return (
         access.assignments_for(user)
         .select_related("application__campaign")
-        .annotate(done=Count("scores", filter=Q(scores__score__isnull=False)))
+        # A subquery, not a GROUP BY over every column read with it (the rubric's whole text
+        # among them): the database would compare those per row, a third of a second for 50.
+        .annotate(done=Coalesce(Subquery(scored.values("n")), 0))
         .order_by("submitted_at", "application__campaign__city_review_deadline", "application__school__code")
     )
 
