@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.db.models.functions import Cast
 from campuseval.audit.services import audit_log, snapshot
 from campuseval.bulk import insert_columns, insert_rows
 from campuseval.campaigns.models import Application, ExpertScore, IndicatorScore, Status
-from campuseval.campaigns.selectors import combine, result_for
+from campuseval.campaigns.selectors import combine, gap_thresholds, result_for
 from campuseval.engine import Rubric, SchoolResult
 from campuseval.engine.facts import FactValue
 
@@ -55,11 +54,18 @@ def _kind(rubric: Rubric, code: str) -> str:
     return ind.requirement or ind.clause_requirement or ""
 
 
-def _expert_rows(ids: Sequence[int]) -> dict[int, list[tuple[int, int, str, Decimal | None, bool | None]]]:
+ExpertRow = tuple[int, int, str, float | None, bool | None]  # assignment, expert, code, score, clause
+
+
+def _expert_rows(ids: Sequence[int]) -> dict[int, list[ExpertRow]]:
+    # As floats, as the own rows below: all that combine() and the summary take of them.
     rows = ExpertScore.objects.filter(
         assignment__application_id__in=ids, assignment__submitted_at__isnull=False
-    ).values_list("assignment__application_id", "assignment_id", "assignment__expert_id", "code", "score", "clause_met")
-    out: dict[int, list[tuple[int, int, str, Decimal | None, bool | None]]] = {}
+    ).values_list(
+        "assignment__application_id", "assignment_id", "assignment__expert_id", "code",
+        Cast("score", FloatField()), "clause_met",
+    )
+    out: dict[int, list[ExpertRow]] = {}
     for app_id, assignment_id, expert_id, code, score, clause in rows.iterator(chunk_size=5000):
         out.setdefault(app_id, []).append((assignment_id, expert_id, code, score, clause))
     return out
@@ -93,11 +99,13 @@ def summaries(applications: Sequence[Application]) -> Rows:
     ids = [a.pk for a in applications]
     experts, owns = _expert_rows(ids), _own_rows(ids)
     rubrics: dict[int, Rubric] = {}
+    thresholds: dict[int, dict[str, float]] = {}
     kinds: dict[int, dict[str, str]] = {}
     for app in applications:
         campaign = app.campaign
         if campaign.pk not in rubrics:
             rubrics[campaign.pk] = campaign.rubric.engine_rubric()
+            thresholds[campaign.pk] = gap_thresholds(campaign, rubrics[campaign.pk])
             kinds[campaign.pk] = {ind.code: _kind(rubrics[campaign.pk], ind.code) for ind in rubrics[campaign.pk].indicators}
         rubric, kind = rubrics[campaign.pk], kinds[campaign.pk]
         scores = owns.get(app.pk, [])
@@ -115,7 +123,9 @@ def summaries(applications: Sequence[Application]) -> Rows:
         combined = None
         panel: dict[str, Any] = {}
         if panel_rows:
-            panel, panel_clauses = combine(campaign, rubric, [(c, s, m) for _a, _e, c, s, m in panel_rows])
+            panel, panel_clauses = combine(
+                campaign, rubric, [(c, s, m) for _a, _e, c, s, m in panel_rows], thresholds[campaign.pk]
+            )
             combined = result({c.code: c.value for c in panel.values()}, panel_clauses)
         counts = combined or county or own
         level = "" if app.status in NOT_COUNTED else (
@@ -161,7 +171,7 @@ def summaries(applications: Sequence[Application]) -> Rows:
                 expert_score=got.value if got and got.scores else None,
                 spread=got.gap if got and len(got.scores) > 1 else None, **per_row,
             ))
-        by_assignment: dict[tuple[int, int], list[tuple[str, Decimal | None]]] = {}
+        by_assignment: dict[tuple[int, int], list[tuple[str, float | None]]] = {}
         for assignment_id, expert_id, code, score, _clause in panel_rows:
             by_assignment.setdefault((assignment_id, expert_id), []).append((code, score))
         for (assignment_id, expert_id), own_scores in by_assignment.items():

@@ -22,7 +22,7 @@ def certificates_issue(*, campaign: Campaign, by: Any = None) -> list[Certificat
     yet, numbered on from the last in the fixed order (county code, school code); the ones
     issued now. Calling it again issues nothing twice."""
     rules.check_issue(campaign)
-    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    Campaign.objects.select_for_update(of=("self",)).filter(pk=campaign.pk).order_by().first()
     missing = list(published_applications(campaign).filter(certificate__isnull=True).select_related("campaign__city"))
     if not missing:
         return []

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from campuseval.campaigns import services as s
 from campuseval.evidence import services as evidence
 from tests.campaigns.conftest import campaign, clock, make_campaign, rubrics  # noqa: F401
-from tests.campaigns.test_city_helpers import recommended
+from tests.campaigns.test_city_helpers import recommended, submitted
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -63,11 +63,34 @@ def test_an_upload_in_progress_leaves_the_campaign_and_school_free(cast, campaig
         key_share_now(other, "regions_school", cast.school_a.pk)
 
 
-def test_an_experts_score_in_progress_leaves_the_application_and_campaign_free(cast, campaign, clock, other):  # noqa: F811
+def places_free(other, app) -> None:
+    key_share_now(other, "campaigns_campaign", app.campaign_id)
+    key_share_now(other, "regions_school", app.school_id)
+    key_share_now(other, "regions_region", app.school.county_id)
+    key_share_now(other, "regions_region", app.campaign.city_id)
+
+
+def test_an_experts_score_saved_again_leaves_the_application_campaign_and_regions_free(cast, campaign, clock, other):  # noqa: F811
     app = recommended(cast, campaign, cast.school_a)
     clock.stage(campaign, "city_review")
     assignment = s.expert_assign(by=cast.city_admin, application=app, expert=cast.expert)
-    with transaction.atomic():
-        s.expert_score_save(by=cast.expert, assignment=assignment, code="1.1.1", score=0, expected_version=0)
-        key_share_now(other, "campaigns_campaign", campaign.pk)
+    first = s.expert_score_save(by=cast.expert, assignment=assignment, code="1.1.1", score=0, expected_version=0)
+    with transaction.atomic():  # the second save locks the row the first wrote
+        s.expert_score_save(by=cast.expert, assignment=assignment, code="1.1.1", score=1, expected_version=first.version)
         key_share_now(other, "campaigns_application", app.pk)
+        places_free(other, app)
+
+
+def test_a_school_score_saved_again_and_a_recommendation_leave_the_campaign_and_regions_free(cast, campaign, other):  # noqa: F811
+    app = s.application_create(by=cast.school_user_a, campaign=campaign, school=cast.school_a)
+    first = s.self_score_save(by=cast.school_user_a, application=app, code="1.1.1", score="1", expected_version=0)
+    with transaction.atomic():
+        s.self_score_save(by=cast.school_user_a, application=app, code="1.1.1", score="0.5", expected_version=first.version)
+        places_free(other, app)
+
+
+def test_a_countys_recommendation_leaves_the_campaign_and_regions_free(cast, campaign, other):  # noqa: F811
+    app = submitted(cast, campaign, cast.school_a)
+    with transaction.atomic():  # it locks the county's applications to count its quota
+        s.application_recommend(by=cast.city_admin, application=app, recommend=True)
+        places_free(other, app)

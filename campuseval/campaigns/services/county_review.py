@@ -100,7 +100,10 @@ def application_recommend(*, by: User, application: Application, recommend: bool
     rules.check_length("note", note)
     if recommend:
         # Lock the county's rows so two recommendations at once cannot both take the last place.
-        list(Application.objects.select_for_update().filter(campaign=application.campaign, school__county=application.school.county))
+        list(
+            Application.objects.select_for_update(of=("self",))
+            .filter(campaign=application.campaign, school__county=application.school.county).order_by("pk")
+        )
         usage = quota_usage(application.campaign, application.school.county)
         if usage["cap"] is not None and usage["used"] >= usage["cap"]:
             raise WorkflowError(f"本县推荐名额已用完（上限 {usage['cap']} 所）")

@@ -63,7 +63,11 @@ def _locked_rows(model: Any, owner: dict[str, Any], items: Sequence[ScoreInput])
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
         raise WorkflowError(f"指标 {'、'.join(repeated)} 出现了不止一次")
-    saved = {row.code: row for row in model.objects.select_for_update().filter(**owner, code__in=codes)}
+    # Their own rows only, in their own order: the models' default ordering goes through the
+    # application to its campaign and regions, and a FOR UPDATE over those joins would lock
+    # the campaign's row too (deadlocks with the audit chain's head, found by make load).
+    locked = model.objects.select_for_update(of=("self",)).filter(**owner, code__in=codes).order_by("pk")
+    saved = {row.code: row for row in locked}
     for row in saved.values():
         for name, value in owner.items():
             setattr(row, name, value)  # the owner is loaded once, not once per row's audit text
