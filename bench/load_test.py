@@ -138,6 +138,8 @@ def _django() -> None:
     os.environ["DATABASE_URL"] = f"{base}/{PROD_DB}"
     key = PROD_DIR / "secret_key"
     os.environ["SECRET_KEY"] = key.read_text().strip() if key.exists() else "load-test-setup-only"
+    if (PROD_DIR / "audit_key").exists():  # the set-up's audit records are signed as the stack's
+        os.environ["CAMPUSEVAL_AUDIT_KEY_FILE"] = str(PROD_DIR / "audit_key")
     os.environ["CAMPUSEVAL_VAR_DIR"] = str(PROD_DIR / "var")
     os.environ.pop("CAMPUSEVAL_TESTING", None)
     os.environ.pop("DATABASE_POOLER", None)

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "campuseval.audit.context.AuditContextMiddleware",
+    "campuseval.audit.refusals.RefusalAuditMiddleware",
     "campuseval.accounts.middleware.PasswordChangeRequiredMiddleware",
     "campuseval.busy_middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks.
@@ -321,9 +322,46 @@ if env_bool("CAMPUSEVAL_HTTPS", False):
     # /healthz is asked by the load balancer over plain HTTP on the private network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-LOGGING = {
+# The audit chain (audit/services.py) is keyed with an HMAC key kept outside the database: from
+# a file (CAMPUSEVAL_AUDIT_KEY_FILE, preferred) or the environment (CAMPUSEVAL_AUDIT_KEY). Without
+# one (development) records are chained by plain SHA-256. Records written before the key was set
+# on an existing installation are named by CAMPUSEVAL_AUDIT_UNKEYED_UNTIL (their last number).
+def _audit_key() -> bytes | None:
+    path = os.environ.get("CAMPUSEVAL_AUDIT_KEY_FILE", "")
+    if path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"无法读取审计密钥文件 CAMPUSEVAL_AUDIT_KEY_FILE={path}：{exc}") from exc
+    else:
+        key = os.environ.get("CAMPUSEVAL_AUDIT_KEY", "").strip()
+    if key and len(key) < 32:
+        raise ImproperlyConfigured("审计密钥太短：至少 32 个字符 (CAMPUSEVAL_AUDIT_KEY / CAMPUSEVAL_AUDIT_KEY_FILE)")
+    return key.encode() if key else None
+
+
+AUDIT_KEY = _audit_key()
+AUDIT_UNKEYED_UNTIL = int(os.environ.get("CAMPUSEVAL_AUDIT_UNKEYED_UNTIL", "0"))
+# A copy of every audit record as it is written, to syslog (a copy outside the system):
+# "/dev/log", or "host:port" (UDP) of the bureau's log server. Off when unset.
+AUDIT_SYSLOG = os.environ.get("CAMPUSEVAL_AUDIT_SYSLOG", "").strip()
+
+LOGGING: dict[str, object] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+if AUDIT_SYSLOG:
+    _host, _, _port = AUDIT_SYSLOG.rpartition(":")
+    LOGGING["handlers"] = {
+        "console": {"class": "logging.StreamHandler"},
+        "audit_syslog": {
+            "class": "logging.handlers.SysLogHandler",
+            "address": AUDIT_SYSLOG if AUDIT_SYSLOG.startswith("/") else (_host, int(_port or 514)),
+            "facility": "local4",
+        },
+    }
+    LOGGING["loggers"] = {
+        "campuseval.audit.trail": {"handlers": ["audit_syslog"], "level": "INFO", "propagate": False},
+    }

@@ -59,6 +59,9 @@ mkdir -p "$RUN/var/media"
 # The database, and the secret key kept between runs.
 psql -q "$PG_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 || psql -q "$PG_URL" -c "CREATE DATABASE \"$DB\""
 [ -f "$RUN/secret_key" ] || "$VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(50))" > "$RUN/secret_key"
+# The audit chain's key, outside the database (docs/deployment.md); made once, kept.
+[ -f "$RUN/audit_key" ] || "$VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(48))" > "$RUN/audit_key"
+chmod 600 "$RUN/secret_key" "$RUN/audit_key"
 # A self-signed certificate for 127.0.0.1 and localhost (a bureau uses its own).
 if [ ! -f "$RUN/tls.crt" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=campuseval" \
@@ -82,6 +85,7 @@ if [ "$(id -u)" = 0 ]; then POOL_USER="-u postgres"; chown -R postgres "$RUN/pgb
 
 # The production environment (docs/deployment.md).
 export SECRET_KEY="$(cat "$RUN/secret_key")"
+export CAMPUSEVAL_AUDIT_KEY_FILE="$RUN/audit_key"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export SITE_URL="https://127.0.0.1:$HTTPS_PORT"
 export CAMPUSEVAL_HTTPS=1

@@ -29,6 +29,8 @@ class AuditRecord(models.Model):
         LOGOUT = "logout", "退出"
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
+        DOWNLOAD = "download", "下载"
+        REFUSED = "refused", "拒绝访问"
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
@@ -44,6 +46,8 @@ class AuditRecord(models.Model):
     after = models.JSONField("修改后", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The hash is an HMAC with the audit key (kept outside the database), not plain SHA-256.
+    keyed = models.BooleanField("以密钥签名", default=False)
 
     objects = AuditQuerySet.as_manager()
 

@@ -36,9 +36,13 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
+# What the trail records that is not a model of the product.
+OTHER_TYPES = {"http.request": "访问请求", "demo.dataset": "演示数据"}
+
+
 def object_type_label(object_type: str) -> str:
     model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else object_type
+    return str(model._meta.verbose_name) if model is not None else OTHER_TYPES.get(object_type, object_type)
 
 
 def object_type_choices() -> list[tuple[str, str]]:

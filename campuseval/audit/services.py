@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,6 +23,7 @@ from .models import AuditChainHead, AuditRecord
 from .presenters import object_type_label
 
 GENESIS = "0" * 64
+trail = logging.getLogger("campuseval.audit.trail")  # to syslog when AUDIT_SYSLOG is set
 _IP_FIELD = AuditRecord._meta.get_field("ip")
 
 
@@ -55,10 +59,22 @@ def _canonical(record: AuditRecord) -> bytes:
         "after": record.after,
         "prev_hash": record.prev_hash,
     }
+    if record.keyed:
+        body["keyed"] = True
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(record: AuditRecord) -> str:
+class KeyMissing(RuntimeError):
+    """A keyed record cannot be hashed without the audit key."""
+
+
+def compute_hash(record: AuditRecord, key: bytes | None = None) -> str:
+    """Plain SHA-256 of the record, or for a keyed record its HMAC-SHA256 with the audit key:
+    without the key nobody can write a record, or rewrite one, that verifies."""
+    if record.keyed:
+        if key is None:
+            raise KeyMissing("审计记录以密钥签名，须设置审计密钥才能计算")
+        return hmac.new(key, _canonical(record), hashlib.sha256).hexdigest()
     return hashlib.sha256(_canonical(record)).hexdigest()
 
 
@@ -111,6 +127,7 @@ def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None, by: An
         return []
     actor = actor or actor_of(by)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    key = settings.AUDIT_KEY
     now = timezone.now()
     records = []
     prev, seq = head.hash, head.seq
@@ -133,14 +150,32 @@ def audit_append(entries: Sequence[Entry], *, actor: Actor | None = None, by: An
             before=_normalise(e.before),
             after=_normalise(e.after),
             prev_hash=prev,
+            keyed=key is not None,
         )
-        record.hash = compute_hash(record)
+        record.hash = compute_hash(record, key)
         prev = record.hash
         records.append(record)
     AuditRecord.objects.bulk_create(records, batch_size=1000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+    transaction.on_commit(lambda: _ship(records))
     return records
+
+
+def record_intact(record: AuditRecord) -> bool | None:
+    """Whether the record's hash matches its content; None when it is keyed and no key is set."""
+    try:
+        return compute_hash(record, settings.AUDIT_KEY) == record.hash
+    except KeyMissing:
+        return None
+
+
+def _ship(records: Sequence[AuditRecord]) -> None:
+    """A copy of each committed record, one JSON line, to the trail's logger (syslog)."""
+    if not trail.isEnabledFor(logging.INFO):
+        return
+    for record in records:
+        trail.info(_canonical(record).decode() + f' hash={record.hash}')
 
 
 def _normalise(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -207,6 +242,21 @@ def audit_export(
     return audit_append([entry], by=by)[0]
 
 
+REQUEST = "http.request"  # the object type of a refused request (presenters names it)
+
+
+def audit_refusal(*, method: str, path: str, status: int, by: Any = None) -> AuditRecord:
+    """A refused request (403, or 404 to a signed-in user: the door's "not yours"), as level 3
+    asks access-control failures to be logged: what was asked and the answer, never the body."""
+    entry = Entry(
+        action=AuditRecord.Action.REFUSED,
+        object_type=REQUEST,
+        object_repr=f"{method} {path}"[:200],
+        after={"method": method, "path": path[:500], "status": status},
+    )
+    return audit_append([entry], by=by)[0]
+
+
 def records_file(
     records: QuerySet[AuditRecord], *, fmt: str, filters: dict[str, Any], region_code: str, by: Any = None,
 ) -> bytes:
@@ -250,14 +300,24 @@ def _span(first: int, last: int) -> str:
     return f"#{first}" if first == last else f"#{first}–#{last}"
 
 
-def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
-    """Check every record's hash and link; return (records checked, problems)."""
+def verify_chain(batch_size: int = 5000, expect: tuple[int, str] | None = None) -> tuple[int, list[ChainProblem]]:
+    """Check every record's hash and link; return (records checked, problems).
+
+    With the audit key set, every record after ``AUDIT_UNKEYED_UNTIL`` must be keyed: a record
+    rewritten with a plain hash is a rewrite. ``expect`` is a (number, hash) kept outside the
+    system (from an earlier verify, or the syslog copy): that record must be there with that
+    hash, so a chain cut short and its head rewound, or rewritten whole, is found.
+    """
     problems: list[ChainProblem] = []
+    key, unkeyed_until = settings.AUDIT_KEY, settings.AUDIT_UNKEYED_UNTIL
     expected_seq, prev = 1, GENESIS
     count = 0
     last_seq = 0
+    found_expected: str | None = None
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=batch_size):
         count += 1
+        if expect is not None and record.seq == expect[0]:
+            found_expected = record.hash
         if record.seq != expected_seq:
             problems.append(
                 ChainProblem(
@@ -266,7 +326,14 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
             )
         elif record.prev_hash != prev:
             problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 与前一条记录的链接不符"))
-        if compute_hash(record) != record.hash:
+        if record.keyed and key is None:
+            problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 以密钥签名：须设置审计密钥（CAMPUSEVAL_AUDIT_KEY_FILE）才能校验"))
+        elif not record.keyed and key is not None and record.seq > unkeyed_until:
+            problems.append(ChainProblem(
+                record.seq, f"记录 #{record.seq} 未以密钥签名，而设置密钥后的记录都应签名（可能已被改写；"
+                f"设置密钥之前的记录用 CAMPUSEVAL_AUDIT_UNKEYED_UNTIL 注明）",
+            ))
+        elif compute_hash(record, key) != record.hash:
             problems.append(ChainProblem(record.seq, f"记录 #{record.seq} 的内容已被改动（哈希不符）"))
         expected_seq, prev, last_seq = record.seq + 1, record.hash, record.seq
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -279,6 +346,12 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
         )
     elif head.seq != last_seq or head.hash != prev:
         problems.append(ChainProblem(last_seq, f"记录 #{last_seq} 与链头不符"))
+    if expect is not None:
+        seq, digest = expect
+        if found_expected is None:
+            problems.append(ChainProblem(seq, f"外部保存的记录 #{seq} 已不在审计日志中（链尾可能被截去）"))
+        elif found_expected != digest:
+            problems.append(ChainProblem(seq, f"记录 #{seq} 的哈希与外部保存的不符（审计日志可能被整体改写）"))
     return count, problems
 
 

@@ -17,7 +17,7 @@ from campuseval.exporting import CSV, XLSX, attachment
 from . import selectors, services
 from .filters import AuditFilter
 from .presenters import diff_rows, record_rows
-from .services import compute_hash
+from .services import record_intact
 
 PAGE_SIZE = 50
 MAX_EXPORT_ROWS = 100_000
@@ -58,7 +58,7 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     context = {
         "row": record_rows([record])[0],
         "diff": diff_rows(record),
-        "intact": compute_hash(record) == record.hash,
+        "intact": record_intact(record),
     }
     return render(request, "audit/detail.html", context)
 

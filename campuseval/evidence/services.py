@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from campuseval.accounts.models import User
+from campuseval.audit.models import AuditRecord
 from campuseval.audit.services import audit_append, audit_log, entry_for, snapshot
 from campuseval.campaigns.models import Application
 from campuseval.campaigns.rules import WorkflowError
@@ -302,3 +303,12 @@ def evidence_carry(*, by: User, application: Application) -> int:
         ]
     )
     return len(created)
+
+
+def evidence_downloaded(*, by: User, item: EvidenceItem) -> None:
+    """Record that someone opened a stored file (who, which file, whose school): a school's
+    documents may name its staff and students (issue 13)."""
+    audit_log(
+        AuditRecord.Action.DOWNLOAD, item, after={"file": item.original_name, "size": item.size},
+        region_code=item.school.county.code, by=by,
+    )

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from campuseval.accounts.gates import gate_required
+from campuseval.accounts.gates import gate_required, signed_in
 from campuseval.campaigns import access as campaign_access
 from campuseval.campaigns import rules
 from campuseval.campaigns.models import Application
@@ -241,6 +241,7 @@ def evidence_carry(request: HttpRequest, application_pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored file, to whoever may see it; as an attachment under its original name."""
     item = access.file_for_download(request.user, pk)
+    services.evidence_downloaded(by=signed_in(request), item=item)
     response = file_response(
         item.file, filename=item.original_name or f"evidence-{item.pk}",
         content_type=item.content_type or "application/octet-stream",

@@ -14,6 +14,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "zhxy.example.cn",
     "SITE_URL": "https://zhxy.example.cn",
     "CAMPUSEVAL_HTTPS": "1",
+    "CAMPUSEVAL_AUDIT_KEY": "an-audit-key-kept-outside-the-database-" + "y" * 20,
 }
 
 
@@ -65,3 +66,9 @@ def test_production_mode_refuses_to_start_with_the_development_secret_key():
         result = run(CHECK, **env)
         assert result.returncode != 0
         assert "SECRET_KEY" in result.stderr and "生产模式" in result.stderr
+
+
+def test_the_deployment_check_names_an_unkeyed_audit_chain():
+    result = run(CHECK, **{k: v for k, v in PRODUCTION.items() if k != "CAMPUSEVAL_AUDIT_KEY"})
+    assert result.returncode != 0
+    assert "campuseval.W001" in result.stderr + result.stdout

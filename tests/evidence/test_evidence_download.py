@@ -94,3 +94,18 @@ def test_an_observer_opens_no_evidence_though_they_see_the_application(client, c
     assert client.get(f"/evidence/{item.pk}/download/").status_code == 404
     page = client.get(f"/campaigns/applications/{application.pk}/")
     assert page.status_code == 200 and "网络 拓扑图.pdf" not in page.content.decode()
+
+
+def test_a_download_and_a_refused_one_are_both_in_the_audit_trail(client, cast, item):
+    from campuseval.audit.models import AuditRecord
+
+    client.force_login(cast.county_admin_a)
+    client.get(f"/evidence/{item.pk}/download/")
+    client.force_login(cast.school_user_b)
+    client.get(f"/evidence/{item.pk}/download/")
+
+    done = AuditRecord.objects.get(action="download")
+    assert (done.actor_name, done.object_id, done.after["file"]) == (cast.county_admin_a.username, str(item.pk), "网络 拓扑图.pdf")
+    refused = AuditRecord.objects.get(action="refused")
+    assert refused.actor_name == cast.school_user_b.username
+    assert refused.after == {"method": "GET", "path": f"/evidence/{item.pk}/download/", "status": 404}

@@ -11,15 +11,28 @@ from campuseval.audit.services import chain_head, verify_chain
 SHOWN_IN_ERROR = 5
 
 
+def _expected(text: str | None) -> tuple[int, str] | None:
+    if not text:
+        return None
+    seq, _, digest = text.strip().lstrip("#").partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise CommandError(f"--expect 应为 序号:哈希（如 1234:{'0' * 64}），而不是 {text}")
+    return int(seq), digest
+
+
 class Command(BaseCommand):
     help = "审计日志：verify 校验哈希链，发现被改动或删除的记录时以非零状态退出。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="校验审计日志的哈希链")
+        verify = sub.add_parser("verify", help="校验审计日志的哈希链")
+        verify.add_argument(
+            "--expect", metavar="SEQ:HASH",
+            help="保存在系统之外的链头（以前 verify 打印的，或 syslog 副本中的）：该记录须仍在且哈希相同",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, problems = verify_chain()
+        count, problems = verify_chain(expect=_expected(options.get("expect")))
         for p in problems:
             self.stderr.write(f"error: {p.message}")
         if problems:
