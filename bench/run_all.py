@@ -142,6 +142,17 @@ def write_part(part: str, body: list[str]) -> None:
     DOCUMENT.write_text(text, encoding="utf-8")
 
 
+FIGURES = "<!-- figures: {} -->"  # every figure of the part, for a later --only run to keep
+
+
+def _recorded() -> list[dict[str, Any]]:
+    """The figures BENCHMARKS.md holds now (its bench part), or none."""
+    if not DOCUMENT.exists():
+        return []
+    found = re.search(r"<!-- figures: (.*?) -->", DOCUMENT.read_text(encoding="utf-8"), re.S)
+    return json.loads(found[1]) if found else []
+
+
 def _province(quick: bool) -> Path:
     """The province demo in a SQLite file, built once (minutes) and reused while it is there."""
     path = PROVINCE_DB.with_name("province-quick.sqlite3") if quick else PROVINCE_DB
@@ -213,16 +224,20 @@ def main() -> int:
     started = time.perf_counter()
     figures, broken = run(names, args.quick)
     speed_after = python_loop_ms()
+    kept = [f for f in _recorded() if f["benchmark"] not in names] if args.only and not args.quick else []
+    figures = sorted(kept + figures, key=lambda f: list(SUITE).index(f["benchmark"]) if f["benchmark"] in SUITE else len(SUITE))
     body = [
         "## Benchmark suite (`make bench`)" + (" — quick sizes, not the issue's" if args.quick else ""),
         "",
         *machine(),
         f"- the machine's speed: 5,000,000 Python additions took {speed_before:.0f} ms before the suite and "
         f"{speed_after:.0f} ms after (the best of 3); the suite ran {time.perf_counter() - started:.0f} s",
-        f"- benchmarks: {', '.join(names)}" + (f"; broken: {'; '.join(broken)}" if broken else ""),
+        f"- benchmarks: {', '.join(names)}" + (f"; broken: {'; '.join(broken)}" if broken else "")
+        + (f"; the other figures are kept from the run before ({len(kept)})" if kept else ""),
         "",
         *table(figures),
         "",
+        FIGURES.format(json.dumps(figures, ensure_ascii=False)),
     ]
     write_part("bench", body)
     missed = [f["name"] for f in figures if f.get("met") is False]
