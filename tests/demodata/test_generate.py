@@ -190,5 +190,6 @@ def test_the_same_seed_gives_the_same_plan_and_another_seed_does_not():
     assert generate_demo(seed=7, year=2021).schools == generate_demo(seed=7).schools
 
 
+@pytest.mark.django_db  # the rules read the platform's city names (ContextWordValidator)
 def test_the_default_password_satisfies_the_password_rules():
     validate_password(DEFAULT_PASSWORD)  # raises ValidationError otherwise
