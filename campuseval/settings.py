@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -194,6 +193,26 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 OTP_TOTP_ISSUER = "campuseval"
+# Two-factor log-in (TOTP) for platform, city and county administrators: on by default in
+# production mode (CAMPUSEVAL_HTTPS), CAMPUSEVAL_ADMIN_2FA=0/1 decides otherwise. Enrolment
+# needs the password and a one-time enrolment code from a platform administrator (or the
+# current authenticator); an enrolment code is good for this many hours.
+ADMIN_TWO_FACTOR = env_bool("CAMPUSEVAL_ADMIN_2FA", env_bool("CAMPUSEVAL_HTTPS", False))
+ENROLMENT_CODE_HOURS = float(os.environ.get("CAMPUSEVAL_ENROLMENT_CODE_HOURS", "72"))
+# API tokens (accounts.tokens): stored as SHA-256 digests, several per account with a name,
+# ended after this long unused and this long after they were issued, whichever comes first.
+API_TOKEN_IDLE_HOURS = float(os.environ.get("CAMPUSEVAL_TOKEN_IDLE_HOURS", str(7 * 24)))
+API_TOKEN_MAX_DAYS = float(os.environ.get("CAMPUSEVAL_TOKEN_MAX_DAYS", "30"))
+API_TOKENS_PER_USER = int(os.environ.get("CAMPUSEVAL_TOKENS_PER_USER", "10"))
+# Periodic password change (等保 level 3 asks for it): days a password lasts, 0 (default) off;
+# the last few passwords may not be used again.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("CAMPUSEVAL_PASSWORD_MAX_AGE_DAYS", "0"))
+PASSWORD_HISTORY = int(os.environ.get("CAMPUSEVAL_PASSWORD_HISTORY", "5"))
+# Personal data kept no longer than needed: the one-time passwords of imported accounts
+# (encrypted, shown once) are removed this many hours after the import, and an uploaded import
+# workbook (names, phones) this many days after its import finished.
+IMPORT_PASSWORDS_KEEP_HOURS = float(os.environ.get("CAMPUSEVAL_IMPORT_PASSWORDS_HOURS", "72"))
+IMPORT_FILES_KEEP_DAYS = float(os.environ.get("CAMPUSEVAL_IMPORT_FILES_DAYS", "30"))
 
 # Background jobs (imports, notifications): django-tasks, stored in the database; a worker
 # (`campuseval db_worker`, started by `make run`) runs them. Tests run them immediately.
@@ -246,7 +265,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "campuseval.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -68,6 +68,9 @@ EXCLUDED = {
     "accounts:two_factor_setup": "two-factor page (tests/accounts)",
     "accounts:two_factor_off": "two-factor page (tests/accounts)",
     "api:token": "the API's log-in (tests/api/test_token.py)",
+    # One's own API tokens: another account's is a 404 (tests/api/test_token_lifetime.py).
+    "accounts:token_revoke": "own tokens only (tests/api/test_token_lifetime.py)",
+    "api:token_detail": "own tokens only (tests/api/test_token_lifetime.py)",
     # The OpenAPI schema and its documentation pages: public by design (tests/api).
     "api:schema": "API schema, public by design",
     "api:docs": "API documentation, public by design",
@@ -375,6 +378,7 @@ PLAN_REPORT = "A A H D D D H A D L"  # the KPI's lead department reports it
 MATRIX: list[Route] = [
     # --- accounts (the log-in pages are EXCLUDED) -----------------------------------------
     R("accounts:me", "GET", none, _=LOGGED_IN),
+    R("api:token_list", "GET", none, _=LOGGED_IN),
     R("accounts:user_list", "GET", none, _=PLATFORM),
     R("accounts:user_create", "GET POST", none, _=PLATFORM),
     R("accounts:user_detail", "GET", account, in_=PLATFORM, out=PLATFORM),

@@ -139,3 +139,27 @@ class RoleAssignment(models.Model):
                 raise ValidationError(
                     {"region": f"{self.get_role_display()}的区域应为{Region.Level(place).label}级"}
                 )
+
+
+class ApiToken(models.Model):
+    """An API token: only its SHA-256 digest is kept, the key is shown once when issued.
+
+    Several per account, each with a name ("成绩导入脚本"); it ends when unused for
+    ``API_TOKEN_IDLE_HOURS`` or ``API_TOKEN_MAX_DAYS`` after it was issued (accounts/tokens.py).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=50)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("开头", max_length=8, help_text="令牌的前 8 位，用来区分各个令牌")
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    created_ip = models.GenericIPAddressField("申请地址", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用")
+    expires_at = models.DateTimeField("最迟到期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import RoleAssignment, User
+from . import tokens
+from .models import ApiToken, RoleAssignment, User
 
 
 def user_by_username(username: str) -> User | None:
@@ -38,3 +41,17 @@ def totp_device(user: User, *, confirmed: bool) -> TOTPDevice | None:
 
 def two_factor_on(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def own_tokens(user: User) -> QuerySet[ApiToken]:
+    """The account's live API tokens, newest first: nobody else's are ever listed or revoked."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user, expires_at__gt=now, last_used_at__gt=now - tokens.idle_limit())
+
+
+def own_token(user: User, pk: int) -> ApiToken:
+    """One of the account's own tokens; another account's (or none) is a 404."""
+    token = ApiToken.objects.filter(user=user, pk=pk).select_related("user").first()
+    if token is None:
+        raise Http404("没有这个令牌")
+    return token

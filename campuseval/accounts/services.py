@@ -21,7 +21,7 @@ from campuseval.audit.services import (
 )
 
 from . import throttle
-from .models import Role, RoleAssignment, User
+from .models import ApiToken, Role, RoleAssignment, User
 from .passwords import generate_password
 
 USER_FIELDS = [
@@ -112,13 +112,11 @@ def user_set_password(*, user: User, password: str, by_self: bool) -> None:
 
     API tokens issued under the old password stop working: a new password is a new key.
     """
-    from rest_framework.authtoken.models import Token
-
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = not by_self
     user.save(update_fields=["password", "must_change_password"])
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     audit_log(
         "update",
         user,
@@ -243,3 +241,12 @@ def login_audit(action: str, *, username: str, user: User | None, ip: str | None
         after=after or None,
     )
     audit_append([entry], actor=Actor(acting, username[:150], ip))
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, ip: str | None, via: str = "page") -> None:
+    """End one of the account's API tokens; every client using it must ask for a new one."""
+    user = token.user
+    name = str(token)
+    token.delete()
+    login_audit("logout", username=user.username, user=user, ip=ip, token=name, via=via)

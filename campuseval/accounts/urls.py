@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", views.me_view, name="me"),
     path("me/two-factor/", views.two_factor_setup_view, name="two_factor_setup"),
     path("me/two-factor/off/", views.two_factor_off_view, name="two_factor_off"),
+    path("me/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     # Account management, for platform administrators.
     path("users/", manage_views.user_list, name="user_list"),
     path("users/new/", manage_views.user_create, name="user_create"),

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campuseval.audit.context import client_ip
 
-from . import selectors, services, throttle
+from . import selectors, services, throttle, tokens
 from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm, TwoFactorSetupForm
 from .middleware import STARTED as SESSION_STARTED
 from .models import User
@@ -168,8 +168,29 @@ def me_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     roles = selectors.roles_of_account(user)
-    context = {"account": user, "roles": roles, "two_factor": selectors.two_factor_on(user)}
+    api_tokens = [(t, tokens.ends_at(t)) for t in selectors.own_tokens(user)]
+    context = {
+        "account": user,
+        "roles": roles,
+        "two_factor": selectors.two_factor_on(user),
+        "api_tokens": api_tokens,
+        "token_idle_hours": f"{settings.API_TOKEN_IDLE_HOURS:g}",
+        "token_max_days": f"{settings.API_TOKEN_MAX_DAYS:g}",
+    }
     return render(request, "accounts/me.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one of my API tokens (another account's is a 404)."""
+    user = request.user
+    assert isinstance(user, User)
+    token = selectors.own_token(user, pk)
+    name = str(token)
+    services.token_revoke(token=token, ip=client_ip(request))
+    messages.success(request, f"令牌“{name}”已作废：使用它的程序须重新申请令牌。")
+    return redirect("accounts:me")
 
 
 @login_required

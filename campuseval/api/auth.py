@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,8 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campuseval.accounts.models import User
+from campuseval.accounts import tokens
+from campuseval.accounts.models import ApiToken, User
 from campuseval.accounts.scope import roles_of
+from campuseval.accounts.selectors import own_token, own_tokens
 from campuseval.accounts.throttle import address_message, address_throttled
 from campuseval.audit.context import client_ip
 
@@ -30,8 +33,13 @@ from . import serializers as s
 from .services import login_audit, token_issue, token_revoke
 
 TOKEN_RULES = """
-每个账号一个令牌，之后每个请求带上请求头 `Authorization: Token <token>`；再次申请得到同一个令牌，
-`DELETE /api/token/` 作废它（所有使用它的客户端须重新申请）。
+每次申请得到一个新令牌（可以用 `name` 给它起名，例如“成绩导入脚本”），之后每个请求带上请求头
+`Authorization: Token <token>`。令牌只在申请时显示一次，平台只保存它的摘要。
+
+- 令牌长期不用（默认 7 天）或申请满有效期（默认 30 天）后失效（401），须重新申请；
+  每个账号最多同时有 10 个有效令牌（400），旧的在“我的账号”页面或 `DELETE /api/tokens/{id}/` 作废。
+- `DELETE /api/token/` 作废本次请求所用的令牌；`GET /api/tokens/` 列出本人的全部令牌。
+- 修改或重置密码后，该账号的全部令牌作废。
 
 - 与网页登录共用锁定规则：连续 5 次失败（密码或动态验证码）后，账号和来源地址锁定 15 分钟（429）。
 - 已开启两步验证的账号（须两步验证，或已绑定身份验证器）须在 `otp` 字段填写动态验证码；
@@ -109,12 +117,21 @@ class TokenApi(APIView):
                 "password_change_required",
                 status.HTTP_403_FORBIDDEN,
             )
+        try:
+            token, key = token_issue(user=user, ip=ip, name=data.get("name", ""))
+        except DjangoValidationError as error:
+            return _refusal(error.messages[0], "token_limit")
         user_logged_in.send(sender=user.__class__, request=http, user=user)
-        token = token_issue(user=user, ip=ip)
-        roles = sorted(roles_of(user))
-        return Response(
-            s.TokenOut({"token": token.key, "username": user.username, "full_name": user.full_name, "roles": roles}).data
-        )
+        body = {
+            "token": key,
+            "id": token.pk,
+            "name": token.name,
+            "expires_at": token.expires_at,
+            "username": user.username,
+            "full_name": user.full_name,
+            "roles": sorted(roles_of(user)),
+        }
+        return Response(s.TokenOut(body).data)
 
     @staticmethod
     def _locked(http: HttpRequest, username: str) -> Response:
@@ -130,9 +147,53 @@ class TokenApi(APIView):
             status.HTTP_429_TOO_MANY_REQUESTS,
         )
 
-    @extend_schema(tags=["令牌"], summary="作废本人的令牌", request=None, responses={204: None})
+    @extend_schema(
+        tags=["令牌"],
+        summary="作废本次请求所用的令牌",
+        request=None,
+        responses={204: None, 400: OpenApiResponse(s.ErrorOut, description="本次请求没有使用令牌（网页登录）")},
+    )
     def delete(self, request: Request) -> Response:
-        token_revoke(user=request.user, ip=client_ip(request._request))
+        if not isinstance(request.auth, ApiToken):
+            return _refusal("本次请求没有使用令牌：用网页登录时请在“我的账号”页面作废令牌", "no_token")
+        token_revoke(token=request.auth, ip=client_ip(request._request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _token_row(token: ApiToken, current: object) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "created_ip": token.created_ip,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "ends_at": tokens.ends_at(token),
+        "current": token == current,
+    }
+
+
+class TokenListApi(APIView):
+    """GET: the account's own API tokens (names, when issued and last used, when they end)."""
+
+    @extend_schema(tags=["令牌"], summary="本人的全部令牌", responses={200: s.TokenRowOut(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = [_token_row(t, request.auth) for t in own_tokens(request.user)]
+        return Response(s.TokenRowOut(rows, many=True).data)
+
+
+class TokenDetailApi(APIView):
+    """DELETE: end one of the account's own tokens (another account's is a 404)."""
+
+    @extend_schema(
+        tags=["令牌"],
+        summary="作废本人的一个令牌",
+        request=None,
+        responses={204: None, 404: OpenApiResponse(s.ErrorOut, description="本人没有这个令牌")},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        token_revoke(token=own_token(request.user, pk), ip=client_ip(request._request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -461,6 +461,9 @@ class TokenIn(serializers.Serializer):
     otp = serializers.CharField(
         required=False, allow_blank=True, help_text="已开启两步验证的账号：身份验证器上的 6 位动态验证码"
     )
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text="令牌的名称，例如“成绩导入脚本”；省略为“接口客户端”"
+    )
 
 
 # --- the to-do list (待办) -------------------------------------------------------------------
@@ -516,10 +519,27 @@ class TodoOut(serializers.Serializer):
 
 
 class TokenOut(serializers.Serializer):
-    token = serializers.CharField(help_text="请求时放在请求头：Authorization: Token <token>")
+    token = serializers.CharField(help_text="请求时放在请求头：Authorization: Token <token>；只在此时显示一次")
+    id = serializers.IntegerField(help_text="令牌编号，作废时用（DELETE /api/tokens/{id}/）")
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text="最迟到期时间（长期未用会更早失效）")
     username = serializers.CharField()
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
+
+
+class TokenRowOut(serializers.Serializer):
+    """One of the account's API tokens (never its key)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="令牌的前 8 位")
+    created_at = serializers.DateTimeField()
+    created_ip = serializers.IPAddressField(allow_null=True)
+    last_used_at = serializers.DateTimeField(help_text="最近使用时间（精确到分钟）")
+    expires_at = serializers.DateTimeField(help_text="最迟到期时间")
+    ends_at = serializers.DateTimeField(help_text="如不再使用，将于此时失效")
+    current = serializers.BooleanField(help_text="是否就是本次请求所用的令牌")
 
 
 class ApplicationCreateIn(serializers.Serializer):

@@ -35,6 +35,8 @@ router.register("assignments", reads.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("token/", auth.TokenApi.as_view(), name="token"),
+    path("tokens/", auth.TokenListApi.as_view(), name="token_list"),
+    path("tokens/<int:pk>/", auth.TokenDetailApi.as_view(), name="token_detail"),
     # Applications: reads, the school's writes, then the county's and the city's.
     path("applications/", reads.ApplicationListApi.as_view(), name="application_list"),
     path("applications/<int:pk>/", views.ApplicationDetailApi.as_view(), name="application_detail"),

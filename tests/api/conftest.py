@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from campuseval.accounts.models import RoleAssignment, User
+from campuseval.accounts import tokens
+from campuseval.accounts.models import ApiToken, RoleAssignment, User
 from campuseval.campaigns import services as s
 from tests.campaigns import conftest as campaign_fixtures
 from tests.conftest import PASSWORD
@@ -37,9 +39,23 @@ def client_for(user: User | None = None) -> APIClient:
     client = APIClient()
     client.default_format = "json"
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_key(user)}")
     return client
+
+
+def token_key(user: User) -> str:
+    """The user's test token (one per user, made directly: the tests ask for many clients).
+
+    It lives until the year 9999, because the campaign tests move the clock by months; the
+    tokens' own lifetime is tested with tokens from POST /api/token/ (test_token_lifetime.py).
+    """
+    key = f"test-token-{user.pk}-{user.username}"
+    far = dt.datetime(9999, 12, 1, tzinfo=dt.UTC)
+    ApiToken.objects.get_or_create(
+        digest=tokens.digest_of(key),
+        defaults={"user": user, "name": "测试", "prefix": key[:8], "last_used_at": far, "expires_at": far},
+    )
+    return key
 
 
 @pytest.fixture

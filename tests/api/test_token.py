@@ -6,8 +6,9 @@ import pytest
 from axes.models import AccessAttempt
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from campuseval.accounts import tokens
+from campuseval.accounts.models import ApiToken
 from campuseval.audit.models import AuditRecord
 from tests.conftest import PASSWORD
 
@@ -28,7 +29,7 @@ def test_it_gives_a_token_for_a_correct_password(cast):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["token"] == Token.objects.get(user=cast.school_user_a).key
+    assert ApiToken.objects.get(user=cast.school_user_a).digest == tokens.digest_of(body["token"])
     assert body["roles"] == ["school_user"]
     assert AuditRecord.objects.filter(action="login", actor_id=cast.school_user_a.pk).exists()
 
@@ -44,15 +45,20 @@ def test_the_token_authenticates_later_requests(cast):
     assert [s["code"] for s in response.json()["results"]] == [cast.school_a.code]
 
 
-def test_it_gives_the_same_token_again_until_revoked(cast):
-    first = ask("schoola").json()["token"]
-    assert ask("schoola").json()["token"] == first
+def test_each_request_gives_a_new_named_token_and_revoking_one_leaves_the_others(cast):
+    first = ask("schoola", name="成绩导入脚本").json()
+    second = ask("schoola").json()
+    assert first["token"] != second["token"]
+    assert first["name"] == "成绩导入脚本"
+    assert second["name"] == "接口客户端"
 
     client = client_for()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first['token']}")
     assert client.delete("/api/token/").status_code == 204
     assert client.get("/api/schools/").status_code == 401
-    assert ask("schoola").json()["token"] != first
+    other = client_for()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {second['token']}")
+    assert other.get("/api/schools/").status_code == 200
 
 
 def test_it_refuses_a_wrong_password_with_a_chinese_message(cast):
@@ -76,7 +82,7 @@ def test_it_locks_the_account_after_five_failures(cast):
     assert "已锁定 15 分钟" in then.json()["detail"]
     assert then.json()["code"] == "locked"
     assert AccessAttempt.objects.filter(username="schoola").exists()
-    assert not Token.objects.filter(user=cast.school_user_a).exists()
+    assert not ApiToken.objects.filter(user=cast.school_user_a).exists()
 
 
 def test_failures_on_the_log_in_page_and_the_api_count_together(client, cast):
@@ -95,7 +101,7 @@ def test_it_refuses_a_user_who_must_change_the_password(cast):
 
     assert response.status_code == 403
     assert "修改密码" in response.json()["detail"]
-    assert not Token.objects.filter(user=cast.school_user_a).exists()
+    assert not ApiToken.objects.filter(user=cast.school_user_a).exists()
 
 
 def test_an_issued_token_stops_working_when_a_password_change_is_required(cast):
@@ -171,11 +177,10 @@ def test_a_bad_token_gets_401(cast):
     assert client.get("/api/rubrics/").status_code == 401
 
 
-def test_a_password_change_revokes_the_api_token(cast):
-    from rest_framework.authtoken.models import Token
-
+def test_a_password_change_revokes_every_api_token(cast):
     from campuseval.accounts.services import user_set_password
 
-    Token.objects.create(user=cast.school_user_a)
+    ask("schoola")
+    ask("schoola")
     user_set_password(user=cast.school_user_a, password="An0ther-Passw0rd!", by_self=True)
-    assert not Token.objects.filter(user=cast.school_user_a).exists()
+    assert not ApiToken.objects.filter(user=cast.school_user_a).exists()

@@ -38,7 +38,7 @@ import datetime as dt, json
 import django
 django.setup()
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from campuseval.api.services import token_issue
 from campuseval.accounts.models import RoleAssignment, User
 from campuseval.campaigns import services as s
 from campuseval.regions.models import Region, School
@@ -63,7 +63,7 @@ campaign = s.campaign_open(
 )
 application = s.application_create(by=user, campaign=campaign, school=school)
 codes = [i.code for i in campaign.rubric.engine_rubric().indicators]
-print(json.dumps({"application": application.pk, "token": Token.objects.create(user=user).key, "codes": codes}))
+print(json.dumps({"application": application.pk, "token": token_issue(user=user, ip=None)[1], "codes": codes}))
 """
 
 
