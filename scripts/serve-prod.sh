@@ -89,6 +89,9 @@ export CAMPUSEVAL_AUDIT_KEY_FILE="$RUN/audit_key"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export SITE_URL="https://127.0.0.1:$HTTPS_PORT"
 export CAMPUSEVAL_HTTPS=1
+# The rehearsal's demo administrators have no authenticators: a real deployment keeps the
+# production default (two-factor log-in for administrators, docs/deployment.md).
+export CAMPUSEVAL_ADMIN_2FA="${CAMPUSEVAL_ADMIN_2FA:-0}"
 # nginx on this machine is the one proxy whose X-Forwarded-For names the client.
 export CAMPUSEVAL_TRUSTED_PROXIES="${CAMPUSEVAL_TRUSTED_PROXIES:-127.0.0.1,::1}"
 export CAMPUSEVAL_VAR_DIR="$RUN/var"

@@ -67,6 +67,7 @@ EXCLUDED = {
     "accounts:password_change": "password page (tests/accounts)",
     "accounts:two_factor_setup": "two-factor page (tests/accounts)",
     "accounts:two_factor_off": "two-factor page (tests/accounts)",
+    "accounts:recovery_codes": "two-factor page, one's own codes (tests/accounts)",
     "api:token": "the API's log-in (tests/api/test_token.py)",
     # One's own API tokens: another account's is a 404 (tests/api/test_token_lifetime.py).
     "accounts:token_revoke": "own tokens only (tests/api/test_token_lifetime.py)",
@@ -389,6 +390,7 @@ MATRIX: list[Route] = [
     R("accounts:password_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
     R("accounts:account_unlock", "POST", account, in_=PLATFORM, out=PLATFORM),
     R("accounts:two_factor_reset", "POST", account, in_=PLATFORM, out=PLATFORM),
+    R("accounts:enrolment_code_issue", "POST", account, in_=PLATFORM, out=PLATFORM),
     # --- campaigns: every user's, and the city administrator's ----------------------------
     # (cross: 滁州市's campaign with an application or assignment of 合肥市's)
     R("campaigns:campaign_list", "GET", none, _=LOGGED_IN),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from campuseval.regions.models import Department, Region, School
 
+from . import two_factor
 from .models import ROLE_PLACE, Role, User
 
 
@@ -24,6 +26,52 @@ class TokenForm(forms.Form):
         error_messages={"invalid": "请输入身份验证器上的 6 位数字"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+def _second_factor(value: str) -> None:
+    text = value.strip().replace(" ", "")
+    if re.fullmatch(r"\d{6}", text) or two_factor.looks_like_code(text):
+        return
+    raise forms.ValidationError("请输入身份验证器上的 6 位数字，或一个恢复码（如 7KQ2-M9XD）")
+
+
+def second_factor_field(label: str = "动态验证码或恢复码", **kwargs: Any) -> forms.CharField:
+    """The authenticator's 6 digits, or one of the account's recovery codes."""
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        validators=[_second_factor],
+        help_text="手机不在身边时，可输入一个恢复码（每个只能用一次）。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        **kwargs,
+    )
+
+
+def is_totp(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{6}", value.strip().replace(" ", "")))
+
+
+class SecondFactorForm(forms.Form):
+    token = second_factor_field()
+
+
+def _enrolment_code(value: str) -> None:
+    if len(two_factor.normalise(value)) != 12 or not two_factor.looks_like_code(value):
+        raise forms.ValidationError("绑定码是 12 位字母和数字，如 7KQ2-M9XD-4HPA")
+
+
+def enrolment_code_field() -> forms.CharField:
+    return forms.CharField(
+        label="绑定码",
+        max_length=20,
+        validators=[_enrolment_code],
+        help_text="平台管理员发给您的一次性绑定码。",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = enrolment_code_field()
 
 
 class PasswordChangeForm(forms.Form):
@@ -212,7 +260,28 @@ class ConfirmPasswordForm(forms.Form):
 
 
 class TwoFactorSetupForm(ConfirmPasswordForm):
-    token = TokenForm.base_fields["token"]
+    """Bind an authenticator from 我的账号: the password and the new authenticator's code, and
+    ``proof`` when binding needs more: ``current`` (an authenticator is bound: its code or a
+    recovery code) or ``enrolment`` (two-factor is required and none is bound: an enrolment code)."""
+
+    token = forms.RegexField(
+        label="新身份验证器上的动态验证码",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "请输入身份验证器上的 6 位数字"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, user: User, proof: str | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.proof = proof
+        if proof == "current":
+            self.fields["current"] = second_factor_field("当前身份验证器上的动态验证码或恢复码")
+        elif proof == "enrolment":
+            self.fields["enrolment_code"] = enrolment_code_field()
+
+
+class RecoveryRenewForm(ConfirmPasswordForm):
+    current = second_factor_field("当前动态验证码或恢复码")
 
 
 def add_service_errors(

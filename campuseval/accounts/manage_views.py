@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campuseval.regions.selectors import regions_for
 
-from . import scope, services, throttle
+from . import scope, selectors, services, throttle, two_factor
 from .filters import UserFilter
 from .forms import RoleGrantForm, UserCreateForm, UserEditForm, add_service_errors
 from .gates import gate_required, signed_in
@@ -86,6 +87,8 @@ def _detail(request: HttpRequest, user: User, grant_form: RoleGrantForm | None =
         "grant_form": grant_form or RoleGrantForm(),
         "role_places": ROLE_PLACES,
         "locked_until": throttle.locked_until(user.username),
+        "two_factor_required": two_factor.required(user),
+        "enrolment_code": selectors.enrolment_code_pending(user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -176,12 +179,23 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gate_required("platform")
+@never_cache
+@require_POST
+def enrolment_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """A one-time code for the account to bind an authenticator with, shown this once (audited)."""
+    user = _get_user(request, pk)
+    code = services.enrolment_code_issue(user=user, by=signed_in(request))
+    context = {"account": user, "code": code, "hours": f"{settings.ENROLMENT_CODE_HOURS:g}"}
+    return render(request, "accounts/enrolment_code_once.html", context)
+
+
+@gate_required("platform")
 @require_POST
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user = _get_user(request, pk)
     services.totp_device_remove(user=user)
-    if user.otp_required:
-        messages.success(request, "已解除该账号的身份验证器；下次登录时须重新绑定。")
+    if two_factor.required(user):
+        messages.success(request, "已解除该账号的身份验证器和恢复码；本人须凭新的绑定码重新绑定（点击“发放绑定码”）。")
     else:
         messages.success(request, "已解除该账号的身份验证器，登录时不再需要动态验证码。")
     return redirect("accounts:user_detail", pk=user.pk)

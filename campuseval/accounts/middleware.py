@@ -25,7 +25,8 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
-            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            # The recovery codes made at the first log-in are shown before the password change.
+            allowed = {reverse(name) for name in ("accounts:password_change", "accounts:logout", "accounts:recovery_codes")}
             if request.path not in allowed and not request.path.startswith(ALLOWED_PREFIXES):
                 return redirect("accounts:password_change")
         return self.get_response(request)

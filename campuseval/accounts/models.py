@@ -163,3 +163,37 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code a platform administrator hands out so that the account may bind an
+    authenticator: without it, whoever holds only the password cannot take the second factor.
+    Only its keyed digest is kept (accounts/two_factor.py); one per account, issuing replaces it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="enrolment_code")
+    digest = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("发放时间", auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绑定码"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的绑定码"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten recovery codes made when an authenticator is bound: each logs in once in
+    place of the authenticator's code (a lost phone). Kept as keyed digests."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "恢复码"
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="one_recovery_code_each")]
+
+    def __str__(self) -> str:
+        return f"{self.user} 的恢复码"

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import tokens
-from .models import ApiToken, RoleAssignment, User
+from . import tokens, two_factor
+from .models import ApiToken, EnrolmentCode, RecoveryCode, RoleAssignment, User
 
 
 def user_by_username(username: str) -> User | None:
@@ -55,3 +55,17 @@ def own_token(user: User, pk: int) -> ApiToken:
     if token is None:
         raise Http404("没有这个令牌")
     return token
+
+
+def enrolment_code_valid(user: User, code: str) -> bool:
+    """Whether ``code`` is the account's live enrolment code (it stays until a binding uses it)."""
+    digest = two_factor.digest_of(code, "enrolment")
+    return EnrolmentCode.objects.filter(user=user, digest=digest, expires_at__gt=timezone.now()).exists()
+
+
+def enrolment_code_pending(user: User) -> EnrolmentCode | None:
+    return EnrolmentCode.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user).count()

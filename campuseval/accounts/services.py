@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +22,8 @@ from campuseval.audit.services import (
     snapshot,
 )
 
-from . import throttle
-from .models import ApiToken, Role, RoleAssignment, User
+from . import throttle, two_factor
+from .models import ApiToken, EnrolmentCode, RecoveryCode, Role, RoleAssignment, User
 from .passwords import generate_password
 
 USER_FIELDS = [
@@ -182,16 +184,73 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, device: TOTPDevice) -> None:
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+def totp_device_confirm(*, device: TOTPDevice, enrolment_code: bool = False) -> list[str]:
+    """Bind the authenticator (replacing the one bound) and return the account's new recovery
+    codes, to be shown once; ``enrolment_code``: it was allowed by one, which is now used up."""
+    user = device.user
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    if enrolment_code:
+        EnrolmentCode.objects.filter(user=user).delete()
+    codes = _recovery_codes_replace(user)
     audit_log(
         "update",
-        device.user,
-        after={"two_factor": "已绑定身份验证器"},
-        region_code=region_code_of(device.user),
+        user,
+        after={"two_factor": "已绑定身份验证器", "recovery_codes": f"已生成 {len(codes)} 个"}
+        | ({"enrolment_code": "已使用"} if enrolment_code else {}),
+        region_code=region_code_of(user),
     )
+    return codes
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [two_factor.new_code(2) for _ in range(two_factor.RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, digest=two_factor.digest_of(code, "recovery")) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """Ten new recovery codes (the old ones stop working), to be shown once; audited."""
+    codes = _recovery_codes_replace(user)
+    audit_log("update", user, after={"recovery_codes": f"已重新生成 {len(codes)} 个"}, region_code=region_code_of(user))
+    return codes
+
+
+@transaction.atomic
+def recovery_code_use(*, user: User, code: str) -> int | None:
+    """Log in with a recovery code in place of the authenticator's: the code is used up
+    (audited). The number left, or None when the code is not one of the account's."""
+    used, _ = RecoveryCode.objects.filter(user=user, digest=two_factor.digest_of(code, "recovery")).delete()
+    if not used:
+        return None
+    left = RecoveryCode.objects.filter(user=user).count()
+    audit_log(
+        "update", user, after={"recovery_codes": f"登录时使用 1 个，剩余 {left} 个"}, region_code=region_code_of(user)
+    )
+    return left
+
+
+@transaction.atomic
+def enrolment_code_issue(*, user: User, by: User | None) -> str:
+    """A one-time code allowing the account to bind an authenticator (replacing an earlier
+    code), valid ``ENROLMENT_CODE_HOURS``; shown once to the administrator, audited."""
+    code = two_factor.new_code(3)
+    hours = settings.ENROLMENT_CODE_HOURS
+    EnrolmentCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "digest": two_factor.digest_of(code, "enrolment"),
+            "issued_by": by,
+            "expires_at": timezone.now() + dt.timedelta(hours=hours),
+        },
+    )
+    audit_log("update", user, after={"enrolment_code": f"已发放，{hours:g} 小时内有效"}, region_code=region_code_of(user))
+    return code
 
 
 @transaction.atomic
@@ -201,6 +260,7 @@ def totp_device_remove(*, user: User) -> None:
     With ``otp_required`` the user binds a new one at the next log-in.
     """
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
     if deleted:
         audit_log(
             "update",

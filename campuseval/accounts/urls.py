@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", views.me_view, name="me"),
     path("me/two-factor/", views.two_factor_setup_view, name="two_factor_setup"),
     path("me/two-factor/off/", views.two_factor_off_view, name="two_factor_off"),
+    path("me/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     # Account management, for platform administrators.
     path("users/", manage_views.user_list, name="user_list"),
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("users/<int:pk>/password/", manage_views.password_reset, name="password_reset"),
     path("users/<int:pk>/unlock/", manage_views.account_unlock, name="account_unlock"),
+    path("users/<int:pk>/enrolment-code/", manage_views.enrolment_code_issue, name="enrolment_code_issue"),
     path(
         "users/<int:pk>/two-factor/reset/",
         manage_views.two_factor_reset,

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campuseval.accounts import tokens
+from campuseval.accounts import tokens, two_factor
 from campuseval.accounts.models import ApiToken, User
 from campuseval.accounts.scope import roles_of
 from campuseval.accounts.selectors import own_token, own_tokens
@@ -42,7 +42,8 @@ TOKEN_RULES = """
 - 修改或重置密码后，该账号的全部令牌作废。
 
 - 与网页登录共用锁定规则：连续 5 次失败（密码或动态验证码）后，账号和来源地址锁定 15 分钟（429）。
-- 已开启两步验证的账号（须两步验证，或已绑定身份验证器）须在 `otp` 字段填写动态验证码；
+- 已开启两步验证的账号（须两步验证，或已绑定身份验证器；生产模式下平台、市级、县级管理员都须两步验证）
+  须在 `otp` 字段填写动态验证码；
   须两步验证但还没有绑定的账号，须先在网页上登录完成绑定（403）。
 - 须修改密码的账号（首次登录、管理员重置密码后）须先在网页上修改密码（403）；
   已发出的令牌在修改密码之前也不能使用（403）。
@@ -95,7 +96,7 @@ class TokenApi(APIView):
             )
         assert isinstance(user, User)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if user.otp_required or device is not None:
+        if two_factor.required(user) or device is not None:
             if device is None:
                 return _refusal(
                     "该账号须两步验证，但还没有绑定身份验证器：请先在网页上登录并完成绑定",

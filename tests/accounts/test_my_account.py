@@ -46,7 +46,7 @@ def test_it_shows_two_factor_off_then_on(client, cast):
     device = TOTPDevice.objects.get(user=cast.school_user_a)
     response = client.post("/accounts/me/two-factor/", {"password": PASSWORD, "token": code(device)})
 
-    assert response["Location"] == "/accounts/me/"
+    assert response["Location"] == "/accounts/me/recovery-codes/"  # shown once, then my account
     html = client.get("/accounts/me/").content.decode()
     assert "已开启" in html and "关闭两步验证" in html
     assert AuditRecord.objects.filter(after__two_factor="已绑定身份验证器").exists()
@@ -104,5 +104,5 @@ def test_it_keeps_two_factor_that_the_administrator_requires(client, cast):
 
     response = client.post("/accounts/me/two-factor/off/", {"password": PASSWORD}, follow=True)
 
-    assert "管理员要求您的账号使用两步验证，不能自行关闭" in response.content.decode()
+    assert "您的账号须使用两步验证，不能自行关闭" in response.content.decode()
     assert TOTPDevice.objects.filter(user=cast.school_user_a).exists()

@@ -6,6 +6,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from campuseval.accounts.services import enrolment_code_issue
 from campuseval.audit.models import AuditRecord
 
 from .conftest import log_in, logged_in
@@ -37,8 +38,10 @@ def test_it_asks_for_the_code_after_the_password(client, required):
     assert not logged_in(client)
 
 
-def test_it_shows_a_qr_code_to_enrol_on_first_log_in(client, required):
+def test_it_shows_a_qr_code_to_enrol_once_the_enrolment_code_is_given(client, required):
+    code_text = enrolment_code_issue(user=required, by=None)
     log_in(client, "schoola")
+    client.post("/accounts/login/token/", {"code": code_text})
 
     html = client.get("/accounts/login/token/").content.decode()
 
@@ -49,13 +52,15 @@ def test_it_shows_a_qr_code_to_enrol_on_first_log_in(client, required):
 
 
 def test_it_logs_in_with_a_correct_code_when_enrolling(client, required):
+    code_text = enrolment_code_issue(user=required, by=None)
     log_in(client, "schoola")
+    client.post("/accounts/login/token/", {"code": code_text})
     client.get("/accounts/login/token/")
     device = TOTPDevice.objects.get(user=required)
 
     response = client.post("/accounts/login/token/", {"token": code(device)})
 
-    assert response.status_code == 302
+    assert response["Location"] == "/accounts/me/recovery-codes/"
     assert logged_in(client)
     device.refresh_from_db()
     assert device.confirmed

@@ -72,3 +72,10 @@ def test_the_deployment_check_names_an_unkeyed_audit_chain():
     result = run(CHECK, **{k: v for k, v in PRODUCTION.items() if k != "CAMPUSEVAL_AUDIT_KEY"})
     assert result.returncode != 0
     assert "campuseval.W001" in result.stderr + result.stdout
+
+
+def test_production_mode_requires_two_factor_log_in_of_administrators_unless_turned_off():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.ADMIN_TWO_FACTOR)"
+    assert run(code, **PRODUCTION).stdout.strip() == "True"
+    assert run(code, **PRODUCTION, CAMPUSEVAL_ADMIN_2FA="0").stdout.strip() == "False"
+    assert run(code, **{k: v for k, v in PRODUCTION.items() if k != "CAMPUSEVAL_HTTPS"}).stdout.strip() == "False"
