@@ -13,6 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from .passwords import must_change
+
 STARTED = "campuseval_session_started"
 
 ALLOWED_PREFIXES = ("/static/", "/i18n/")
@@ -24,7 +26,7 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+        if user is not None and user.is_authenticated and must_change(user):
             # The recovery codes made at the first log-in are shown before the password change.
             allowed = {reverse(name) for name in ("accounts:password_change", "accounts:logout", "accounts:recovery_codes")}
             if request.path not in allowed and not request.path.startswith(ALLOWED_PREFIXES):

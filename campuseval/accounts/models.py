@@ -17,6 +17,9 @@ class User(AbstractUser):
         default=False,
         help_text="导入或由管理员创建的账号在首次登录时必须修改密码。",
     )
+    password_changed_at = models.DateTimeField(
+        "密码修改时间", null=True, blank=True, help_text="空：自账号创建以来未修改（定期修改密码从创建时间算起）。"
+    )
     otp_required = models.BooleanField(
         "须两步验证", default=False, help_text="开启后，登录时须输入动态验证码（TOTP）。"
     )
@@ -197,3 +200,18 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的恢复码"
+
+
+class PasswordHistory(models.Model):
+    """A password the account used before (its hash only), so that a change cannot go back to it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    encoded = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 的历史密码"

@@ -3,12 +3,17 @@ the platform's own words with digits (等保 2.0 三级)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import string
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 class CharacterClassValidator:
@@ -110,3 +115,36 @@ def generate_password(length: int = 14) -> str:
     chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
+
+
+def expired(user: Any) -> bool:
+    """Whether the account's password is older than ``PASSWORD_MAX_AGE_DAYS`` (0: never)."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days or not getattr(user, "pk", None):
+        return False
+    since = user.password_changed_at or user.date_joined
+    return bool(since is not None and timezone.now() - since > dt.timedelta(days=days))
+
+
+def must_change(user: Any) -> bool:
+    """Whether the account must change its password before doing anything else: the first
+    log-in, a reset by an administrator, or a password past its age. Pages and API alike."""
+    return bool(getattr(user, "must_change_password", False) or expired(user))
+
+
+class PasswordHistoryValidator:
+    """A new password may not be one of the account's last ``PASSWORD_HISTORY`` passwords."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        count = settings.PASSWORD_HISTORY
+        if not count or user is None or not getattr(user, "pk", None):
+            return
+        from .models import PasswordHistory
+
+        earlier = PasswordHistory.objects.filter(user=user).values_list("encoded", flat=True)[:count]
+        current = [user.password] if user.password else []
+        if any(check_password(password, encoded) for encoded in [*current, *earlier]):
+            raise ValidationError(f"新密码不能与最近 {count} 次用过的密码相同", code="password_reused")
+
+    def get_help_text(self) -> str:
+        return f"不能与最近 {settings.PASSWORD_HISTORY} 次用过的密码相同。"

@@ -23,8 +23,16 @@ from campuseval.audit.services import (
 )
 
 from . import throttle, two_factor
-from .models import ApiToken, EnrolmentCode, RecoveryCode, Role, RoleAssignment, User
-from .passwords import generate_password
+from .models import (
+    ApiToken,
+    EnrolmentCode,
+    PasswordHistory,
+    RecoveryCode,
+    Role,
+    RoleAssignment,
+    User,
+)
+from .passwords import PasswordHistoryValidator, generate_password
 
 USER_FIELDS = [
     "username",
@@ -86,6 +94,7 @@ def user_create(
     )
     validate_password(password, user)
     user.set_password(password)
+    user.password_changed_at = timezone.now()
     user.full_clean()
     user.save()
     audit_log("create", user, after=snapshot(user, USER_FIELDS))
@@ -115,9 +124,17 @@ def user_set_password(*, user: User, password: str, by_self: bool) -> None:
     API tokens issued under the old password stop working: a new password is a new key.
     """
     validate_password(password, user)
+    # Here rather than among the validators: each earlier password is a slow hash to check, so
+    # once per change, not again in every form that validates.
+    PasswordHistoryValidator().validate(password, user)
+    if user.password:
+        PasswordHistory.objects.create(user=user, encoded=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[settings.PASSWORD_HISTORY :]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
     user.set_password(password)
     user.must_change_password = not by_self
-    user.save(update_fields=["password", "must_change_password"])
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     ApiToken.objects.filter(user=user).delete()
     audit_log(
         "update",

@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import manage_views, views
+from . import manage_views, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
-    path("login/token/", views.login_token_view, name="login_token"),
+    path("login/token/", two_factor_views.login_token_view, name="login_token"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
     # My account, for everyone logged in.
     path("me/", views.me_view, name="me"),
-    path("me/two-factor/", views.two_factor_setup_view, name="two_factor_setup"),
-    path("me/two-factor/off/", views.two_factor_off_view, name="two_factor_off"),
-    path("me/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
+    path("me/two-factor/", two_factor_views.two_factor_setup_view, name="two_factor_setup"),
+    path("me/two-factor/off/", two_factor_views.two_factor_off_view, name="two_factor_off"),
+    path("me/recovery-codes/", two_factor_views.recovery_codes_view, name="recovery_codes"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     # Account management, for platform administrators.
     path("users/", manage_views.user_list, name="user_list"),

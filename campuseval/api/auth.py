@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from campuseval.accounts import tokens, two_factor
 from campuseval.accounts.models import ApiToken, User
+from campuseval.accounts.passwords import must_change
 from campuseval.accounts.scope import roles_of
 from campuseval.accounts.selectors import own_token, own_tokens
 from campuseval.accounts.throttle import address_message, address_throttled
@@ -112,9 +113,9 @@ class TokenApi(APIView):
                 if getattr(http, "axes_locked_out", False):
                     return self._locked(http, username)
                 return _refusal("动态验证码不正确或已过期", "otp_invalid")
-        if user.must_change_password:
+        if must_change(user):
             return _refusal(
-                "首次登录须修改密码：请先在网页上登录并修改密码，再申请令牌",
+                "须先修改密码（首次登录、管理员重置或密码已到期）：请先在网页上登录并修改密码，再申请令牌",
                 "password_change_required",
                 status.HTTP_403_FORBIDDEN,
             )

@@ -8,14 +8,16 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from campuseval.accounts.passwords import must_change
+
 
 class PasswordChanged(BasePermission):
     """A token outlives a password reset: refuse it until the user has changed the password."""
 
-    message = "您须先修改密码：请在网页上登录并修改密码后再使用接口"
+    message = "您须先修改密码（首次登录、管理员重置或密码已到期）：请在网页上登录并修改密码后再使用接口"
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return not getattr(request.user, "must_change_password", False)
+        return not must_change(request.user)
 
 
 # Every endpoint but the token's and the documentation's.
