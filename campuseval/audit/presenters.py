@@ -20,6 +20,11 @@ from .models import AuditRecord
 EXTRA_LABELS = {
     "password": "密码",
     "two_factor": "两步验证",
+    "recovery_codes": "恢复码",
+    "enrolment_code": "绑定码",
+    "token": "接口令牌",
+    "via": "途径",
+    "initial_passwords": "待显示的初始密码",  # before they were sealed (imports 0004)
     "reason": "原因",
     "format": "格式",
     "count": "条数",

@@ -28,19 +28,24 @@ class ImportJob(models.Model):
 
     kind = models.CharField("导入类型", max_length=20, choices=Kind.choices)
     # Stored under a generated name (services); the user's file name is kept only as text.
-    file = models.FileField("文件", upload_to="imports/", max_length=200)
+    # Removed IMPORT_FILES_KEEP_DAYS after the job finished (services.imports_purge).
+    file = models.FileField("文件", upload_to="imports/", max_length=200, blank=True)
+    file_removed_at = models.DateTimeField("原文件删除时间", null=True, blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已导入行数", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
     summary = models.JSONField("结果", default=dict, blank=True)
-    initial_passwords = models.JSONField(
-        "待显示的初始密码",
-        default=dict,
+    # A Fernet token (sealed.py), never the plaintext: the key is derived from SECRET_KEY.
+    sealed_passwords = models.TextField(
+        "待显示的初始密码（已加密）",
+        default="",
         blank=True,
-        help_text="账号导入生成的初始密码，只在结果第一次显示时取出，随即清空。",
+        help_text="账号导入生成的初始密码，加密保存，只在结果第一次显示时取出，随即清空；"
+        "超过保留时间未查看的，到期清除。",
     )
+    passwords_purged_at = models.DateTimeField("初始密码到期清除时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
     )

@@ -1,21 +1,27 @@
-"""Import jobs: create one for an upload, run it in the background, hand out its passwords once."""
+"""Import jobs: create one for an upload, run it in the background, hand out its passwords once,
+and remove the personal data they hold once its time is up."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campuseval.accounts.models import User
-from campuseval.audit.context import Actor, acting_as
-from campuseval.audit.services import audit_log
+from campuseval.audit.context import SYSTEM, Actor, acting_as
+from campuseval.audit.services import audit_append, audit_log, entry_for
 from campuseval.regions.services import ImportCounts
 
+from . import sealed
 from .kinds import KINDS
 from .kinds.base import RowError, error_order
 from .models import ImportJob
@@ -122,9 +128,10 @@ def _run(job: ImportJob, user: User) -> None:
     }
     if lines:
         summary["lines"] = lines
-    job.status, job.summary, job.initial_passwords = ImportJob.Status.DONE, summary, passwords
+    job.status, job.summary = ImportJob.Status.DONE, summary
+    job.sealed_passwords = sealed.seal(passwords)  # never stored in plaintext
     job.finished_at = timezone.now()
-    _save(job, "status", "summary", "initial_passwords", "finished_at")
+    _save(job, "status", "summary", "sealed_passwords", "finished_at")
     audit_log(
         "import",
         job,
@@ -148,26 +155,131 @@ def _invalid(job: ImportJob, errors: list[RowError]) -> None:
 
 @transaction.atomic
 def import_job_take_passwords(*, job: ImportJob) -> dict[str, str]:
-    """The job's initial passwords, once: they are cleared as they are handed out."""
+    """The job's initial passwords, once: they are cleared as they are handed out.
+
+    Past IMPORT_PASSWORDS_KEEP_HOURS they are removed instead (even before the worker's round)
+    and nothing is returned. Sealed under another key (SECRET_KEY changed) they cannot be
+    shown: ``sealed.Unreadable`` is raised and they stay until their time is up, in case the
+    old key comes back.
+    """
+    now = timezone.now()
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-    passwords: dict[str, str] = dict(locked.initial_passwords)
-    if passwords:
-        locked.initial_passwords = {}
-        _save(locked, "initial_passwords")
+    passwords: dict[str, str] = {}
+    if locked.sealed_passwords and _passwords_expired(locked, now):
+        _remove_passwords([locked], now)
+    elif locked.sealed_passwords:
+        passwords = sealed.unseal(locked.sealed_passwords)
+        locked.sealed_passwords = ""
+        _save(locked, "sealed_passwords")
         audit_log(
             "update",
             locked,
-            before={"initial_passwords": f"{len(passwords)} 个，未显示"},
-            after={"initial_passwords": "已显示给导入人并清除"},
+            before={"sealed_passwords": f"{len(passwords)} 个，未显示"},
+            after={"sealed_passwords": "已显示给导入人并清除"},
         )
-    job.initial_passwords = {}
+    job.sealed_passwords, job.passwords_purged_at = locked.sealed_passwords, locked.passwords_purged_at
     return passwords
+
+
+# --- keeping personal data no longer than needed ----------------------------------------------
+
+
+def passwords_keep() -> dt.timedelta:
+    """How long unshown initial passwords are kept after the import (IMPORT_PASSWORDS_KEEP_HOURS)."""
+    return dt.timedelta(hours=settings.IMPORT_PASSWORDS_KEEP_HOURS)
+
+
+def files_keep() -> dt.timedelta:
+    """How long an uploaded workbook is kept after its job finished (IMPORT_FILES_KEEP_DAYS)."""
+    return dt.timedelta(days=settings.IMPORT_FILES_KEEP_DAYS)
+
+
+@dataclass(frozen=True)
+class Purged:
+    passwords: int  # jobs whose unshown initial passwords were removed
+    files: int  # uploaded workbooks removed from the storage
+
+
+def _passwords_expired(job: ImportJob, now: dt.datetime) -> bool:
+    return job.finished_at is not None and job.finished_at <= now - passwords_keep()
+
+
+def _remove_passwords(jobs: list[ImportJob], now: dt.datetime) -> None:
+    """Clear the sealed passwords of locked jobs, one audit record each (by 系统: the rule acts)."""
+    hours = f"{settings.IMPORT_PASSWORDS_KEEP_HOURS:g}"
+    for job in jobs:
+        job.sealed_passwords, job.passwords_purged_at = "", now
+    ImportJob.objects.bulk_update(jobs, ["sealed_passwords", "passwords_purged_at"])
+    entries = [
+        entry_for(
+            "update",
+            job,
+            before={"sealed_passwords": f"{job.summary.get('created', 0)} 个，未显示"},
+            after={"sealed_passwords": f"超过 {hours} 小时未查看，已按规定清除"},
+        )
+        for job in jobs
+    ]
+    audit_append(entries, actor=SYSTEM)
+
+
+def imports_purge(*, now: dt.datetime | None = None) -> Purged:
+    """Remove what the imports keep of personal data past its time: unshown initial passwords
+    IMPORT_PASSWORDS_KEEP_HOURS after the import, uploaded workbooks IMPORT_FILES_KEEP_DAYS after
+    their job finished (or was uploaded, for a job that never finished). The jobs stay, with
+    their summary, errors and file name. Run by the worker once a minute and by
+    ``campuseval purge_imports``; one read when nothing is due (no write lock on SQLite)."""
+    now = now or timezone.now()
+    purged = Purged(passwords=_purge_passwords(now), files=_purge_files(now))
+    if purged.passwords or purged.files:
+        logger.info("imports: removed the passwords of %s jobs and %s files", purged.passwords, purged.files)
+    return purged
+
+
+def _purge_passwords(now: dt.datetime) -> int:
+    due = ImportJob.objects.exclude(sealed_passwords="").filter(finished_at__lte=now - passwords_keep())
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        # Again under the lock: the importer may have opened the page meanwhile.
+        jobs = list(due.filter(pk__in=ids).select_for_update())
+        if jobs:
+            _remove_passwords(jobs, now)
+    return len(jobs)
+
+
+def _purge_files(now: dt.datetime) -> int:
+    cutoff = now - files_keep()
+    due = (
+        ImportJob.objects.filter(file_removed_at__isnull=True)
+        .exclude(file="")
+        .filter(Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, created_at__lte=cutoff))
+    )
+    days = f"{settings.IMPORT_FILES_KEEP_DAYS:g}"
+    removed = 0
+    for job in list(due):
+        name = job.file.name
+        # The storage first: should it fail, the row still names the file for the next round.
+        try:
+            job.file.delete(save=False)
+        except Exception:  # one file the storage refuses must not keep the others
+            logger.exception("import job %s: could not remove %s; tried again next round", job.pk, name)
+            continue
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk).update(file="", file_removed_at=now)
+            audit_append(
+                [entry_for("update", job, before={"file": name}, after={"file": f"超过 {days} 天，已按规定删除"})],
+                actor=SYSTEM,
+            )
+        removed += 1
+    return removed
 
 
 def import_job_error_sheet(*, job: ImportJob) -> bytes:
     """The uploaded sheet with bad cells marked and a 错误 column."""
     errors = [RowError.from_dict(e) for e in job.errors]
     notes = [CellNote(e.row or 1, e.column, e.cell_text) for e in errors]
-    # Errors of the file as a whole (unreadable, too many rows): do not load it again.
-    readable = any(e.row for e in errors)
+    # Errors of the file as a whole (unreadable, too many rows): do not load it again; a file
+    # removed at its time (imports_purge): just the list of errors.
+    readable = any(e.row for e in errors) and bool(job.file)
     return error_xlsx(_uploaded(job) if readable else None, KINDS[job.kind].sheet, notes)

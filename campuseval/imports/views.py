@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from .forms import UploadForm
 from .kinds import KINDS, Kind
 from .kinds.base import RowError
 from .models import ImportJob
+from .sealed import Unreadable
 from .selectors import jobs_for, kinds_for
 from .services import import_job_create, import_job_error_sheet, import_job_take_passwords
 from .xlsx import table_xlsx, template_xlsx
@@ -87,10 +89,17 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, object]:
         "error_count": len(job.errors),
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "lines": job.summary.get("lines", []),
+        "passwords_keep_hours": f"{settings.IMPORT_PASSWORDS_KEEP_HOURS:g}",
     }
-    if job.status == ImportJob.Status.DONE and job.initial_passwords:
+    if job.status == ImportJob.Status.DONE and job.sealed_passwords:
         # Shown now, in this response, and never again: the job forgets them.
-        passwords = import_job_take_passwords(job=job)
+        try:
+            passwords = import_job_take_passwords(job=job)
+        except Unreadable:  # SECRET_KEY changed since the import: say so, never a 500
+            context["passwords_unreadable"] = True
+            return context
+        if not passwords:  # their time was up: removed, the page says so
+            return context
         context["passwords"] = passwords
         context["lines"] = [
             {**line, "password": passwords.get(line["username"], "")} for line in context["lines"]  # type: ignore[attr-defined]

@@ -62,7 +62,7 @@ def test_it_creates_accounts_and_shows_the_passwords_once(client, cast, django_c
     assert shown[0] not in again
     assert "初始密码已经显示过一次" in again
     job.refresh_from_db()
-    assert job.initial_passwords == {}
+    assert job.sealed_passwords == ""
     assert shown[0] not in str(job.summary)
     assert not any(shown[0] in str(r.after) for r in AuditRecord.objects.all())
 
@@ -79,7 +79,7 @@ def test_it_updates_existing_accounts_without_new_passwords(client, cast, django
     job = last_job()
     assert job.summary["created"] == 0
     assert (job.summary["updated"], job.summary["unchanged"]) == (2, 2)
-    assert job.initial_passwords == {}
+    assert job.sealed_passwords == ""
     assert User.objects.count() == 11
     assert User.objects.get(username="lang_admin2").full_name == "陈一一"
     assert set(RoleAssignment.objects.filter(user=cast.county_admin_a).values_list("role", flat=True)) == {
