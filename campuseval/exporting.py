@@ -69,12 +69,12 @@ def safe_cell(value: Any) -> Any:
 
 
 def attachment(body: bytes, *, content_type: str, filename: str, ascii_filename: str) -> HttpResponse:
-    """A file download under its Chinese name (``filename*``) with an ASCII fallback; never cached."""
+    """A file download under its Chinese name (``filename*``) with an ASCII fallback; never cached
+    when it goes to a signed-in user (campuseval/no_store.py)."""
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{ascii_filename}"; filename*=UTF-8\'\'{quote(filename)}'
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -365,21 +365,19 @@ AUDIT_UNKEYED_UNTIL = int(os.environ.get("CAMPUSEVAL_AUDIT_UNKEYED_UNTIL", "0"))
 # "/dev/log", or "host:port" (UDP) of the bureau's log server. Off when unset.
 AUDIT_SYSLOG = os.environ.get("CAMPUSEVAL_AUDIT_SYSLOG", "").strip()
 
+_LOG_HANDLERS: dict[str, dict[str, object]] = {"console": {"class": "logging.StreamHandler"}}
 LOGGING: dict[str, object] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": _LOG_HANDLERS,
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 if AUDIT_SYSLOG:
     _host, _, _port = AUDIT_SYSLOG.rpartition(":")
-    LOGGING["handlers"] = {
-        "console": {"class": "logging.StreamHandler"},
-        "audit_syslog": {
-            "class": "logging.handlers.SysLogHandler",
-            "address": AUDIT_SYSLOG if AUDIT_SYSLOG.startswith("/") else (_host, int(_port or 514)),
-            "facility": "local4",
-        },
+    _LOG_HANDLERS["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": AUDIT_SYSLOG if AUDIT_SYSLOG.startswith("/") else (_host, int(_port or 514)),
+        "facility": "local4",
     }
     LOGGING["loggers"] = {
         "campuseval.audit.trail": {"handlers": ["audit_syslog"], "level": "INFO", "propagate": False},

@@ -25,3 +25,10 @@ def test_the_api_with_a_token_says_no_store(cast, rubrics):  # noqa: F811
 def test_the_anonymous_log_in_page_is_left_to_its_own_rules(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200 and "private" not in response.get("Cache-Control", "")
+
+
+def test_a_signed_in_users_export_says_no_store(client, cast):
+    client.force_login(cast.platform_admin)
+    response = client.get("/imports/schools/template.xlsx")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert no_store(response)

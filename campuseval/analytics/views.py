@@ -25,11 +25,6 @@ def dashboard_readers(view: Any) -> Any:
     return gate_required("dashboards")(replica_reads(view))
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @dashboard_readers
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,7 +46,7 @@ def _choices(request: HttpRequest, form_class: type[DashboardForm], code: str) -
 def region(request: HttpRequest, code: str) -> HttpResponse:
     form, data = _choices(request, DashboardForm, code)
     context = pages.region_page(request.user, data["region"], data.get("year"), data.get("as_of"))
-    return _no_store(render(request, "analytics/region.html", {**context, "form": form}))
+    return render(request, "analytics/region.html", {**context, "form": form})
 
 
 @dashboard_readers
@@ -75,7 +70,7 @@ def chart_file(request: HttpRequest, code: str, key: str) -> HttpResponse:
 def schools(request: HttpRequest, code: str) -> HttpResponse:
     form, data = _choices(request, SchoolListForm, code)
     context = pages.schools_page(request.user, data["region"], data, request.GET.get("page"))
-    return _no_store(render(request, "analytics/schools.html", {**context, "form": form}))
+    return render(request, "analytics/schools.html", {**context, "form": form})
 
 
 @dashboard_readers
@@ -85,7 +80,7 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
     form = DashboardForm(request.GET or None, years=[])
     as_of = form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None
     context = pages.school_page(request.user, found, as_of)
-    return _no_store(render(request, "analytics/school.html", {**context, "form": form}))
+    return render(request, "analytics/school.html", {**context, "form": form})
 
 
 @gate_required("platform")

@@ -42,16 +42,11 @@ def region_report_for(user: AnyUser, code: str, query: Any) -> tuple[presenters.
     return presenters.region_report(user, region, data.get("year"), data.get("as_of")), form
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     report = school_report_for(request.user, pk)
-    return _no_store(render(request, "reports/application.html", {"report": report}))
+    return render(request, "reports/application.html", {"report": report})
 
 
 @gate_required("dashboards")
@@ -59,4 +54,4 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def region(request: HttpRequest, code: str) -> HttpResponse:
     report, form = region_report_for(request.user, code, request.GET)
-    return _no_store(render(request, "reports/region.html", {"report": report, "scope": report.scope, "form": form}))
+    return render(request, "reports/region.html", {"report": report, "scope": report.scope, "form": form})

@@ -38,3 +38,31 @@ def test_an_object_outside_ones_scope_is_recorded_but_an_anonymous_mistyped_addr
     client.get("/campaigns/applications/999999/")
     (record,) = refusals()
     assert record.after["status"] == 404
+
+
+def test_an_anonymous_flood_of_refusals_fills_the_trail_only_up_to_its_limit(cast):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from campuseval.audit.refusals import ANONYMOUS_LIMIT
+
+    cache.clear()
+    client = Client(enforce_csrf_checks=True)  # every POST without the token is a 403
+    for _ in range(ANONYMOUS_LIMIT + 15):
+        assert client.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403
+
+    assert AuditRecord.objects.filter(action="refused").count() == ANONYMOUS_LIMIT
+
+
+def test_a_refusal_the_trail_cannot_take_is_still_a_403(client, cast, monkeypatch):
+    from django.db import OperationalError
+
+    from campuseval.audit import refusals
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(refusals, "audit_refusal", busy)
+    client.force_login(cast.school_user_a)
+
+    assert client.get("/accounts/users/").status_code == 403

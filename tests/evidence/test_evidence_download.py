@@ -26,6 +26,7 @@ def test_the_school_downloads_its_file_as_an_attachment(client, cast, item):
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E7%BD%91%E7%BB%9C%20%E6%8B%93%E6%89%91%E5%9B%BE.pdf" in disposition
