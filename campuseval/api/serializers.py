@@ -27,6 +27,9 @@ class ErrorOut(serializers.Serializer):
         help_text="workflow（流程不允许）、deadline_passed（已过截止时间）、invalid（数据不合规）、"
         "edit_conflict（另一个窗口或他人已先保存）、confirm_stage_end（须确认结束阶段）、otp_required、locked 等",
     )
+    errors = serializers.DictField(
+        required=False, help_text="数据不合规时：字段名 → 该字段的错误（中文）", child=serializers.JSONField()
+    )
 
 
 def _conflict(name: str, current: serializers.Serializer) -> type[serializers.Serializer]:
@@ -56,7 +59,7 @@ class SchoolRefOut(serializers.Serializer):
 class SchoolOut(serializers.ModelSerializer):
     county = RegionOut()
     central_school = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="教学点所属中心校的学校标识码"
+        slug_field="code", read_only=True, allow_null=True, help_text="教学点所属中心校的学校标识码；不是教学点为 null"
     )
 
     class Meta:

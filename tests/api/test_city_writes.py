@@ -68,7 +68,7 @@ def test_it_refuses_an_unknown_or_non_expert_account(api, cast, recommended):
     unknown = client.post(f"/api/applications/{recommended.pk}/experts/", {"expert": "nobody"})
     not_expert = client.post(f"/api/applications/{recommended.pk}/experts/", {"expert": "outsider"})
 
-    assert unknown.status_code == 400 and unknown.json() == {"expert": ["没有用户名为 nobody 的账号"]}
+    assert unknown.status_code == 400 and unknown.json()["errors"] == {"expert": ["没有用户名为 nobody 的账号"]}
     assert not_expert.status_code == 400 and "不是本市的评估专家" in not_expert.json()["detail"]
 
 

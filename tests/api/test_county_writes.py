@@ -72,7 +72,7 @@ def test_a_recommendation_must_say_yes_or_no(api, cast, submitted):
     response = api(cast.county_admin_a).post(f"/api/applications/{submitted.pk}/recommend/", {})
 
     assert response.status_code == 400
-    assert response.json() == {"recommend": ["该字段是必填项。"]}
+    assert response.json()["errors"] == {"recommend": ["该字段是必填项。"]}
 
 
 def test_the_quota_refuses_one_recommendation_too_many(api, cast, campaign, submitted):

@@ -147,7 +147,7 @@ def test_without_as_of_the_progress_is_today_and_a_bad_date_is_a_400_in_chinese(
     for bad in ("2022-13-01", "yesterday", "2022/09/01"):
         response = client_for(cast.city_admin).get(f"/api/plans/{plan.pk}/", {"as_of": bad})
         assert response.status_code == 400
-        assert "不是有效的日期" in response.json()["as_of"][0]
+        assert "不是有效的日期" in response.json()["errors"]["as_of"][0]
 
 
 def test_plans_out_of_scope_are_404(cast, plan):
@@ -247,7 +247,7 @@ def test_a_report_is_refused_by_the_rules_and_the_doors(cast, plan, targets):
     nothing = city.post(f"/api/targets/{kpi.pk}/reports/", {"as_of": "2022-06-30"})
     assert nothing.status_code == 400 and nothing.json()["detail"] == "请填写进度值，或勾选里程碑已完成"
     bad = city.post(f"/api/targets/{kpi.pk}/reports/", {"as_of": "30/06/2022", "value": "-1"})
-    assert bad.status_code == 400 and set(bad.json()) == {"as_of", "value"}
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"as_of", "value"}
     # A computed target is never reported; the county and the observer report on no city KPI.
     assert city.post(f"/api/targets/{targets['coverage'].pk}/reports/", {"as_of": "2022-06-30", "value": "1"}).status_code == 404
     for user in (cast.county_admin_a, cast.observer):
@@ -288,9 +288,9 @@ def test_a_task_moves_on_and_counts_in_its_target(cast, task):
 def test_a_task_is_refused_without_its_dates_or_outside_the_plans_runners(cast, task):
     city = client_for(cast.city_admin)
     no_date = city.patch(f"/api/tasks/{task.pk}/", {"status": "accepted", "built_on": "2022-05-01"})
-    assert no_date.status_code == 400 and no_date.json() == {"accepted_on": ["验收通过的任务须填写验收日期"]}
-    assert city.patch(f"/api/tasks/{task.pk}/", {"status": "built"}).json() == {"built_on": ["建成或验收通过的任务须填写建成日期"]}
-    assert "没有“done”这个状态" in city.patch(f"/api/tasks/{task.pk}/", {"status": "done"}).json()["status"][0]
+    assert no_date.status_code == 400 and no_date.json()["errors"] == {"accepted_on": ["验收通过的任务须填写验收日期"]}
+    assert city.patch(f"/api/tasks/{task.pk}/", {"status": "built"}).json()["errors"] == {"built_on": ["建成或验收通过的任务须填写建成日期"]}
+    assert "没有“done”这个状态" in city.patch(f"/api/tasks/{task.pk}/", {"status": "done"}).json()["errors"]["status"][0]
     assert client_for(cast.county_admin_a).patch(f"/api/tasks/{task.pk}/", {"status": "building"}).status_code == 404
     assert client_for(cast.observer).patch(f"/api/tasks/{task.pk}/", {"status": "building"}).status_code == 404
     assert client_for(cast.school_user_a).patch(f"/api/tasks/{task.pk}/", {"status": "building"}).status_code == 403
@@ -323,7 +323,7 @@ def test_the_schema_lists_every_plan_operation_under_its_chinese_tag(db):
         assert operation["summary"], path
     detail = schema["paths"]["/api/plans/{id}/"]["get"]
     assert [p["name"] for p in detail["parameters"] if p["in"] == "query"] == ["as_of"]
-    assert set(detail["responses"]) == {"200", "400", "403", "404"}
+    assert set(detail["responses"]) == {"200", "400", "401", "403", "404", "429", "503"}
 
 
 # --- making plans and targets -------------------------------------------------------------------
@@ -367,7 +367,7 @@ def test_bad_plans_and_targets_are_named_field_by_field_and_nothing_is_saved(cas
     backwards = api.post("/api/plans/", {"region": cast.city.code, "title": "倒置", "start_year": 2028, "end_year": 2026})
     assert backwards.status_code == 400 and "截止年度不能早于起始年度" in str(backwards.json())
     elsewhere = api.post("/api/plans/", {"region": cast.other_city.code, "title": "别市", "start_year": 2026, "end_year": 2027})
-    assert elsewhere.status_code == 400 and "不能以区域" in str(elsewhere.json()["region"])
+    assert elsewhere.status_code == 400 and "不能以区域" in str(elsewhere.json()["errors"]["region"])
     stray = api.post("/api/plans/", {"region": cast.city.code, "title": "无上级", "start_year": 2026, "end_year": 2027, "submit_by": "2026-05-15"})
     assert stray.status_code == 400 and "只有响应上级规划的县级规划有提交截止" in str(stray.json())
     assert list(Plan.objects.all()) == [plan]
@@ -378,10 +378,10 @@ def test_bad_plans_and_targets_are_named_field_by_field_and_nothing_is_saved(cas
     assert too_high.status_code == 400 and "覆盖率不能超过 100%" in str(too_high.json())
     assert "须填写目标值或里程碑" in str(api.post(url, base).json())
     unknown_kind = api.post(url, {**base, "kind": "wish", "value": "30"})
-    assert unknown_kind.status_code == 400 and "kind" in unknown_kind.json()
+    assert unknown_kind.status_code == 400 and "kind" in unknown_kind.json()["errors"]
     foreign = Department.objects.create(region=cast.other_city, name="别市处室")
     not_ours = api.post(url, {**base, "kind": "kpi", "measure": "reported", "value": "10", "lead": foreign.pk})
-    assert not_ours.status_code == 400 and "不是滁州市的处室" in str(not_ours.json()["lead"])
+    assert not_ours.status_code == 400 and "不是滁州市的处室" in str(not_ours.json()["errors"]["lead"])
     early = api.post(url, {**base, "value": "30", "report_by": "2023-06-30"})
     assert early.status_code == 400 and "只有填报类目标有填报截止" in str(early.json())
     assert not plan.targets.exists()
@@ -391,7 +391,7 @@ def test_a_county_plan_answers_a_published_city_plan_and_no_one_adds_to_a_publis
     county = client_for(cast.county_admin_a)
     draft_answer = {"region": cast.county_a.code, "title": "琅琊区计划", "start_year": 2022, "end_year": 2023, "answers": plan.pk}
     refused = county.post("/api/plans/", draft_answer)
-    assert refused.status_code == 400 and "只能响应本市已发布的规划" in str(refused.json()["answers"])
+    assert refused.status_code == 400 and "只能响应本市已发布的规划" in str(refused.json()["errors"]["answers"])
     ps.plan_publish(by=cast.city_admin, plan=plan)
     made = county.post("/api/plans/", {**draft_answer, "submit_by": "2022-05-15"})
     assert made.status_code == 201 and made.json()["answers"] == plan.pk

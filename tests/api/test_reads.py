@@ -46,7 +46,7 @@ def test_an_unknown_rubric_or_version_is_404_and_a_bad_version_400(api, cast, ru
     assert client.get("/api/rubrics/taizhou-2022/", {"version": 9}).status_code == 404
     response = client.get("/api/rubrics/taizhou-2022/", {"version": "最新"})
     assert response.status_code == 400
-    assert response.json() == {"version": ["版本号须为正整数"]}
+    assert response.json()["errors"] == {"version": ["版本号须为正整数"]}
 
 
 def test_it_filters_schools_by_county_and_name(api, cast):
@@ -90,7 +90,7 @@ def test_it_filters_applications_by_campaign_status_and_county(api, cast, applic
     assert ids(campaign=application.campaign_id) == [application.pk, application_b.pk]
     assert ids(campaign=application.campaign_id + 100) == []
     bad = client.get("/api/applications/", {"status": "accepted"})
-    assert bad.status_code == 400 and "status" in bad.json()
+    assert bad.status_code == 400 and "status" in bad.json()["errors"]
 
 
 def test_the_application_list_does_not_query_per_row(api, cast, campaign, application):
@@ -184,5 +184,5 @@ def test_a_number_past_the_columns_range_is_refused_naming_the_filter(api, cast,
         for value in ("99999999999999999999", "-99999999999999999999"):
             answer = client.get(path, {name: value})
             assert answer.status_code == 400, (path, value, answer.content[:300])
-            assert name in answer.json(), answer.json()
+            assert name in answer.json()["errors"], answer.json()
     assert client.get("/api/applications/", {"campaign": application.campaign_id}).json()["count"] == 1

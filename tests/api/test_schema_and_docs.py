@@ -37,7 +37,7 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint(db):
     assert set(schema["paths"]) >= PATHS
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
     patch = schema["paths"]["/api/applications/{id}/"]["patch"]
-    assert set(patch["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(patch["responses"]) == {"200", "400", "401", "403", "404", "409", "429", "503"}
 
 
 def test_the_schema_command_passes_validation_without_a_single_warning(tmp_path):

@@ -40,8 +40,8 @@ def test_a_user_of_two_schools_names_the_school(api, cast, campaign):
     not_theirs = client.post(url, {"school": cast.school_b.code})
     named = client.post(url, {"school": cast.teaching_point_a.code})
 
-    assert unnamed.status_code == 400 and "school" in unnamed.json()
-    assert not_theirs.status_code == 400 and cast.school_b.code in not_theirs.json()["school"][0]
+    assert unnamed.status_code == 400 and "school" in unnamed.json()["errors"]
+    assert not_theirs.status_code == 400 and cast.school_b.code in not_theirs.json()["errors"]["school"][0]
     assert named.status_code == 201 and named.json()["school"]["code"] == cast.teaching_point_a.code
 
 
@@ -92,7 +92,7 @@ def test_it_refuses_an_unknown_tier_and_a_too_long_phone(api, cast, application)
 
     assert tier.status_code == 400
     assert tier.json()["detail"] == "申报类型须为：示范型、优秀型、合格型"
-    assert phone.status_code == 400 and "contact_phone" in phone.json()
+    assert phone.status_code == 400 and "contact_phone" in phone.json()["errors"]
 
 
 def test_it_saves_one_indicator_of_the_self_assessment(api, cast, application):
@@ -145,7 +145,7 @@ def test_it_refuses_bad_scores_with_a_clear_message(api, cast, application):
 
     assert too_high.status_code == 400 and "得分须在 0 到 2 之间" in too_high.json()["detail"]
     assert quarter.status_code == 400 and "得分须为 0.5 的整数倍" in quarter.json()["detail"]
-    assert words.status_code == 400 and "score" in words.json()
+    assert words.status_code == 400 and "score" in words.json()["errors"]
     assert unknown.json()["detail"] == "评估标准中没有指标 9.9.9"
     assert not application.scores.exists()
 

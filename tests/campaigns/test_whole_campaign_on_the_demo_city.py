@@ -22,6 +22,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+from django.test import override_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -559,6 +560,7 @@ def api_expert_review(expert: APIClient, low: tuple[str, ...] = ()) -> int:
 
 
 @pytest.mark.parametrize("story", STORIES, ids=[s.rubric for s in STORIES])
+@override_settings(API_TOKEN_IDLE_HOURS=24 * 365 * 10, API_TOKEN_MAX_DAYS=365 * 10)  # the clock jumps months
 def test_a_whole_campaign_runs_through_the_api(story, demo, clock):
     a, b = demo.school_a, demo.school_b
     school_a, school_b = api_login(school_username(a.code)), api_login(school_username(b.code))
