@@ -10,6 +10,7 @@ total bounds what any of our readers can unpack."""
 from __future__ import annotations
 
 import zipfile
+from typing import IO
 
 MAX_UNPACKED = 300 * 1024 * 1024
 
@@ -25,3 +26,16 @@ def too_large_unpacked(archive: zipfile.ZipFile, limit: int = MAX_UNPACKED) -> b
 
 def limit_text(limit: int = MAX_UNPACKED) -> str:
     return f"{limit // 1024 // 1024} MB"
+
+
+def also_a_zip(stream: IO[bytes]) -> bool:
+    """Whether a file also opens as a zip with members: a zip's directory sits at its end, so
+    a PDF or a photo with an archive appended (a "polyglot") reads as both."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return bool(archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    finally:
+        stream.seek(0)

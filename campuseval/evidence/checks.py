@@ -1,14 +1,19 @@
-"""Checks on an uploaded file, by its content and not by its name.
+"""Checks on an uploaded file, by its content and not by its name: the one rule of every door
+that takes a file (evidence here; the imports' workbooks through :func:`check_file`).
 
 The real type comes from the bytes (magic numbers; for Office files the parts inside the zip or
-the streams inside the OLE2 compound file). Anything else is refused, and so are names that
-could be dangerous or are plainly wrong: path separators, control characters, an absurd length.
-Messages are in Chinese and name the file.
+the streams inside the OLE2 compound file). Anything else is refused, and so are files that are
+two things at once (a PDF or a photo that also opens as a zip, any file carrying HTML or script)
+and names that could be dangerous or are plainly wrong: path separators, control characters,
+characters Windows cannot hold, an absurd length. Messages are in Chinese and name the file;
+each refusal carries a ``reason`` so that a door may add its own advice.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -16,7 +21,7 @@ from typing import IO
 
 from django.conf import settings
 
-from campuseval.zipcheck import limit_text, too_large_unpacked
+from campuseval.zipcheck import also_a_zip, limit_text, too_large_unpacked
 
 MAX_NAME_LENGTH = 200
 MB = 1024 * 1024
@@ -24,7 +29,13 @@ HEAD = 64  # bytes read to recognise a type
 
 
 class UploadRefused(Exception):
-    """An upload the rules do not accept; the message says why, naming the file."""
+    """An upload the rules do not accept; the message says why, naming the file.
+
+    ``reason`` names the rule: name, size, empty, type, extension, bomb, macro, polyglot, markup."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ XLS = FileType("application/vnd.ms-excel", "Excel 表格（.xls）", (".xls",))
 PPT = FileType("application/vnd.ms-powerpoint", "PowerPoint 演示文稿（.ppt）", (".ppt",))
 
 ACCEPTED = (PDF, PNG, JPEG, GIF, WEBP, HEIC, MP4, MOV, AVI, DOCX, XLSX, PPTX, DOC, XLS, PPT)
+ZIPPED = (DOCX, XLSX, PPTX)  # the accepted types that are zip archives themselves
 # For the file input's accept attribute: a hint to the phone's picker, never a check.
 ACCEPT_ATTR = ",".join(sorted({ext for t in ACCEPTED for ext in t.extensions}))
 ACCEPTED_TEXT = "PDF、图片（JPG/PNG/GIF/WebP/HEIC）、Word、Excel、PowerPoint、视频（MP4/MOV/AVI）"
@@ -74,6 +86,13 @@ OLE_STREAMS = (
 )
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1"}
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# What Windows forbids in a name besides / and \ (a reviewer saving the file there could not).
+WINDOWS_FORBIDDEN = set('<>:"|?*')
+# Markup a browser would run, looked for anywhere in a file, in any case: a photo or a PDF that
+# is also a web page. Office and PDF files keep their text compressed, so a real one has none.
+MARKUP = re.compile(rb"<(?:script|html|!doctype\s+html|iframe|svg|object|embed|body)\b", re.IGNORECASE)
+MARKUP_SPAN = 20  # longer than any match: the overlap kept between two chunks
+CHUNK = 1024 * 1024
 
 
 def max_file_bytes() -> int:
@@ -95,23 +114,35 @@ def human_size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def check_name(name: str) -> str:
-    """The name as given, if it is a plain file name; UploadRefused otherwise."""
+def _shown(name: str) -> str:
     shown = name if len(name) <= 60 else name[:57] + "…"
-    shown = "".join(c if unicodedata.category(c)[0] != "C" else "?" for c in shown)
+    return "".join(c if unicodedata.category(c)[0] != "C" else "?" for c in shown)
+
+
+def check_name(name: str) -> str:
+    """The name as given, if it is a plain file name; UploadRefused otherwise.
+
+    Django reads ``&#47;`` in a sent name as ``/``: the name is judged as written and as read."""
+    shown = _shown(name)
     if not name or not name.strip():
-        raise UploadRefused("文件没有文件名，请给文件命名后再上传")
-    if "/" in name or "\\" in name or name.strip() in {".", ".."}:
-        raise UploadRefused(f"文件名“{shown}”含有路径（/ 或 \\），请只用文件本身的名字")
-    if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} for c in name):
-        raise UploadRefused(f"文件名“{shown}”含有控制字符或不可见字符，请重命名后再上传")
+        raise UploadRefused("文件没有文件名，请给文件命名后再上传", "name")
+    for form in dict.fromkeys((name, html.unescape(name))):
+        if "/" in form or "\\" in form or form.strip() in {".", ".."}:
+            raise UploadRefused(f"文件名“{shown}”含有路径（/ 或 \\），请只用文件本身的名字", "name")
+        if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} for c in form):
+            raise UploadRefused(f"文件名“{shown}”含有控制字符或不可见字符，请重命名后再上传", "name")
+        if WINDOWS_FORBIDDEN & set(form):
+            chars = " ".join(sorted(WINDOWS_FORBIDDEN & set(form)))
+            raise UploadRefused(f"文件名“{shown}”含有文件名中不允许的字符（{chars}），请重命名后再上传", "name")
     if len(name) > MAX_NAME_LENGTH:
-        raise UploadRefused(f"文件名“{shown}”过长（{len(name)} 个字符），请缩短到 {MAX_NAME_LENGTH} 个字符以内")
+        raise UploadRefused(
+            f"文件名“{shown}”过长（{len(name)} 个字符），请缩短到 {MAX_NAME_LENGTH} 个字符以内", "name"
+        )
     stem, ext = os.path.splitext(name)
     if not stem.strip(" .") or name != name.strip() or name.endswith("."):
-        raise UploadRefused(f"文件名“{shown}”不规范（以空格或点开头、结尾），请重命名后再上传")
+        raise UploadRefused(f"文件名“{shown}”不规范（以空格或点开头、结尾），请重命名后再上传", "name")
     if stem.split(".")[0].upper() in WINDOWS_RESERVED:
-        raise UploadRefused(f"文件名“{shown}”是系统保留名称，请重命名后再上传")
+        raise UploadRefused(f"文件名“{shown}”是系统保留名称，请重命名后再上传", "name")
     return name
 
 
@@ -122,14 +153,16 @@ def _ooxml(stream: IO[bytes], name: str) -> FileType | None:
             bomb = too_large_unpacked(archive)
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+    if bomb:  # any zip, an Office file or not: the danger is in unpacking it
+        raise UploadRefused(
+            f"文件“{name}”解压后超过 {limit_text()}，可能是恶意构造的压缩文件，不能上传；"
+            "如是 Office 文档，请用 Office 或 WPS 另存后再上传",
+            "bomb",
+        )
     if "[Content_Types].xml" not in names:
         return None
-    if bomb:
-        raise UploadRefused(
-            f"文件“{name}”解压后超过 {limit_text()}，可能是恶意构造的压缩文件，不能上传；请用 Office 或 WPS 另存后再上传"
-        )
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise UploadRefused(f"文件“{name}”含有宏（VBA），不能作为佐证材料上传，请另存为不含宏的文件")
+        raise UploadRefused(f"文件“{name}”含有宏（VBA），不能上传，请另存为不含宏的文件", "macro")
     for prefix, kind in (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)):
         if any(n.startswith(prefix) for n in names):
             return kind
@@ -178,26 +211,59 @@ def sniff(stream: IO[bytes], name: str) -> FileType | None:
     return kind
 
 
-def check_upload(stream: IO[bytes], name: str, size: int) -> FileType:
-    """Name, size and type of one file; UploadRefused with a message naming it."""
+def _markup(stream: IO[bytes]) -> str | None:
+    """The first markup the file holds (``<script``), read in chunks (a tag may span two)."""
+    stream.seek(0)
+    tail = b""
+    try:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            if found := MARKUP.search(window):
+                return found.group().decode("ascii").lower()
+            tail = window[-MARKUP_SPAN:]
+        return None
+    finally:
+        stream.seek(0)
+
+
+def check_file(
+    stream: IO[bytes], name: str, size: int, *, types: tuple[FileType, ...] = ACCEPTED, limit: int | None = None,
+    accepted: str = f"可接受的类型（可上传：{ACCEPTED_TEXT}）",
+) -> FileType:
+    """Name, size, real type and disguise of one file, for any door: ``types`` it takes, its
+    ``limit`` (the evidence limit by default) and how its messages name what it takes.
+    UploadRefused (with its ``reason``) and a message naming the file otherwise."""
     check_name(name)
-    limit = max_file_bytes()
+    limit = max_file_bytes() if limit is None else limit
     if size > limit:
-        raise UploadRefused(
-            f"文件“{name}”大小为 {human_size(size)}，超过单个文件的上限 {human_size(limit)}"
-        )
+        raise UploadRefused(f"文件太大：“{name}”为 {human_size(size)}，超过单个文件的上限 {human_size(limit)}", "size")
     if size == 0:
-        raise UploadRefused(f"文件“{name}”是空文件")
+        raise UploadRefused(f"文件“{name}”是空文件", "empty")
     kind = sniff(stream, name)
-    if kind is None:
+    if kind is None or kind not in types:
+        raise UploadRefused(f"文件“{name}”的内容不是{accepted}；系统按文件内容判断类型，改扩展名无效", "type")
+    if kind not in ZIPPED and also_a_zip(stream):
         raise UploadRefused(
-            f"文件“{name}”的内容不是可接受的类型（可上传：{ACCEPTED_TEXT}）；"
-            "系统按文件内容判断类型，改扩展名无效"
+            f"文件“{name}”是{kind.label}，但后面还藏有一个压缩包，可能是伪装的文件，不能上传；请用原软件重新导出后再上传",
+            "polyglot",
+        )
+    marker = _markup(stream)
+    if marker is not None:
+        raise UploadRefused(
+            f"文件“{name}”是{kind.label}，但含有网页代码（{marker}…），可能是伪装的网页，不能上传；"
+            "请用原软件重新导出后再上传",
+            "markup",
         )
     ext = os.path.splitext(name)[1].lower()
     if ext not in kind.extensions:
         raise UploadRefused(
             f"文件“{name}”的内容是{kind.label}，与扩展名“{ext or '（无）'}”不符，"
-            f"请改用 {'、'.join(kind.extensions)} 扩展名后再上传"
+            f"请改用 {'、'.join(kind.extensions)} 扩展名后再上传",
+            "extension",
         )
     return kind
+
+
+def check_upload(stream: IO[bytes], name: str, size: int) -> FileType:
+    """One piece of evidence: any accepted type, within the evidence limit."""
+    return check_file(stream, name, size)

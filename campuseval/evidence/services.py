@@ -27,6 +27,7 @@ from campuseval.campaigns.services import school_may_edit
 from .checks import FileType, UploadRefused, check_upload, human_size, max_application_bytes
 from .models import EvidenceItem, EvidenceLink
 from .selectors import application_file_bytes, carryable_links, previous_application
+from .storing import store
 
 ITEM_FIELDS = ["school_id", "kind", "title", "original_name", "content_type", "size", "sha256", "url"]
 MAX_TEXT = 20000
@@ -106,7 +107,8 @@ def evidence_upload(*, by: User, application: Application, code: str, uploads: l
     """Check every file (name, size, real type), then store the new ones and link them all.
 
     All or nothing: one refused file refuses the upload, naming each problem. A file the school
-    has stored before (same sha256) is linked again, not stored twice.
+    has stored before (same sha256) is linked again, not stored twice. A storage that fails
+    (disk full) keeps none of the files and raises StorageFailed, an UploadRefused.
     """
     application = _editable(application, code)
     if not uploads:
@@ -164,7 +166,8 @@ def evidence_upload(*, by: User, application: Application, code: str, uploads: l
                 )
                 upload.file.seek(0)
                 # The storage name comes from the model's upload_to: never the client's name.
-                item.file.save(upload.name, File(upload.file), save=False)
+                # A full disk removes the part written and refuses (StorageFailed).
+                item.file.name = store(item.file, upload.name, File(upload.file))
                 stored.append(item)
                 item.full_clean(exclude=["file"])
                 item.save()

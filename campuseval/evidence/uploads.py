@@ -9,16 +9,21 @@ passes the per-file limit. Django's documented way to change upload handling for
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .checks import max_file_bytes
+from .storing import message_for
+
+logger = logging.getLogger(__name__)
 
 
 class _RawNameParser(MultiPartParser):
@@ -55,8 +60,10 @@ class _SizeLimit(FileUploadHandler):
 def reads_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Parse a multipart POST with raw names and the size limit, then run the view with CSRF.
 
-    The view finds ``request.upload_names`` (list of (sent, kept) names, in order) and
-    ``request.upload_too_big`` (names of files skipped for their size).
+    The view finds ``request.upload_names`` (list of (sent, kept) names, in order),
+    ``request.upload_too_big`` (names of files skipped for their size) and
+    ``request.upload_failed`` (the message when the server could not even receive the files:
+    its temporary folder full; the view must then answer that message and write nothing).
     """
     protected = csrf_protect(view)
 
@@ -64,6 +71,7 @@ def reads_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         names: list[tuple[str, str | None]] = []
         too_big: list[str] = []
+        failed = ""
         if request.method == "POST" and request.content_type == "multipart/form-data":
             limit = _SizeLimit(request, max_file_bytes())
             handlers = [limit, *request.upload_handlers]
@@ -72,9 +80,18 @@ def reads_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
                 request._post, request._files = parser.parse()  # type: ignore[attr-defined]
             except MultiPartParserError:
                 return HttpResponseBadRequest("上传的数据不完整，请重新上传")
+            except OSError as exc:  # Django's temporary file of a large upload: the disk is full
+                logger.error("upload not received: %s", exc, exc_info=exc)
+                request._post, request._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]
+                failed = message_for(exc)
             names, too_big = parser.names, limit.too_big
         request.upload_names = names  # type: ignore[attr-defined]
         request.upload_too_big = too_big  # type: ignore[attr-defined]
+        request.upload_failed = failed  # type: ignore[attr-defined]
+        if failed:
+            # The form's fields (its CSRF token among them) were lost with the files; the view
+            # only answers the message, so there is nothing for CSRF to protect.
+            return view(request, *args, **kwargs)
         return protected(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)

@@ -130,6 +130,9 @@ def evidence_upload(request: HttpRequest, application_pk: int, code: str) -> Htt
     code = _code(application, code)
     too_big: list[str] = request.upload_too_big  # type: ignore[attr-defined]
     names: list[tuple[str, str | None]] = request.upload_names  # type: ignore[attr-defined]
+    failed: str = request.upload_failed  # type: ignore[attr-defined]
+    if failed:  # the files never arrived (the server's disk full): say so, write nothing
+        return _answer(request, application, code, error=failed)
     if too_big:
         limit = human_size(max_file_bytes())
         shown = "、".join(f"“{n}”" for n in too_big)

@@ -18,7 +18,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        problem = upload_problem(upload, upload.size or 0)
+        problem = upload_problem(upload, upload.size or 0, upload.name or "")
         if problem:
             raise ValidationError(problem)
         return upload

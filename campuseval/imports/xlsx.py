@@ -20,8 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from campuseval.evidence.checks import XLSX, UploadRefused, check_file
 from campuseval.regions.exports import text_cells
-from campuseval.zipcheck import too_large_unpacked
+from campuseval.zipcheck import limit_text
 
 from .columns import Column
 
@@ -41,20 +42,23 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TEMPLATE_ROWS = 2000  # rows of the template whose code cells are formatted as text
 
 
-def upload_problem(upload: IO[bytes], size: int) -> str | None:
-    """Why an upload is not an .xlsx file we read, or None. Judged by content, not by name."""
-    if size > MAX_BYTES:
-        return f"文件太大（{size / 1024 / 1024:.1f} MB），不能超过 {MAX_BYTES // 1024 // 1024} MB；请分成几个文件导入"
-    if size == 0:
-        return "文件是空的"
+def upload_problem(upload: IO[bytes], size: int, name: str) -> str | None:
+    """Why an upload is not an .xlsx file we read, or None. Judged by content, not by name:
+    the evidence's checks (name, size, real type, disguise, zip bomb), then the workbook's own
+    content type (not a template, not macro-enabled), which openpyxl needs."""
+    try:
+        check_file(upload, name, size, types=(XLSX,), limit=MAX_BYTES)
+    except UploadRefused as refused:  # the imports' own advice where they have one
+        if refused.reason == "size":
+            return f"文件太大（{size / 1024 / 1024:.1f} MB），不能超过 {MAX_BYTES // 1024 // 1024} MB；请分成几个文件导入"
+        if refused.reason == "bomb":
+            return f"文件解压后过大，不能导入（超过 {limit_text()}，可能是恶意构造的压缩文件）；请分成几个文件导入"
+        if refused.reason == "type":
+            return _not_xlsx()
+        return str(refused)
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names:
-                return _not_xlsx()
-            if too_large_unpacked(archive):  # a "zip bomb": refused before openpyxl reads it
-                return "文件解压后过大，不能导入；请分成几个文件导入"
             content_types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, OSError, KeyError):
         return _not_xlsx()
