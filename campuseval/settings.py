@@ -73,6 +73,10 @@ MIDDLEWARE = [
     # First: every later part (the lockout, the audit) sees the client's address, not the proxy's.
     "campuseval.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may refuse a request (a bad host's 400 comes from CommonMiddleware):
+    # every answer carries the frame and content policies (tests/test_security_headers.py).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campuseval.locale_middleware.ChineseFirstLocaleMiddleware",
@@ -84,8 +88,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "campuseval.accounts.middleware.SessionLifetimeMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "campuseval.audit.context.AuditContextMiddleware",
     "campuseval.audit.refusals.RefusalAuditMiddleware",
