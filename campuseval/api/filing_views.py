@@ -12,11 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campuseval.campaigns.rules import EditConflict, WorkflowError
+from campuseval.campaigns.rules import DeadlinePassed, EditConflict, WorkflowError
 from campuseval.filings import views as forms
 from campuseval.filings.roundtrip import SheetProblems
 
 from .permissions import PERMISSIONS
+from .serializers import SheetProblemsOut
 
 FILE = {200: OpenApiResponse(OpenApiTypes.BINARY, description=".xlsx 或 .docx 文件")}
 
@@ -55,10 +56,23 @@ class RubricSheetApi(_FileApi):
         return forms.rubric_file(request.user, code, version, fmt)
 
 
+def _problems(problems: list[str], code: str, status_code: int) -> Response:
+    """The one error body (``detail``, ``code``) with every problem besides."""
+    detail = problems[0] if problems else "自评表未能保存"
+    return Response({"detail": detail, "code": code, "problems": problems}, status=status_code)
+
+
 @extend_schema(
     tags=["表格"], summary="上传填好的自评表（multipart：sheet）",
     request={"multipart/form-data": {"type": "object", "properties": {"sheet": {"type": "string", "format": "binary"}}}},
-    responses={200: OpenApiResponse(description="{saved: 保存的指标数}"), 400: OpenApiResponse(description="{problems: [...]}")},
+    responses={
+        200: OpenApiResponse(description="{saved: 保存的指标数}"),
+        400: OpenApiResponse(SheetProblemsOut, description="文件或单元格有问题（code 为 invalid），什么也没有保存"),
+        409: OpenApiResponse(
+            SheetProblemsOut,
+            description="已过截止时间（deadline_passed）、流程不允许（workflow）或另一个窗口已先保存（edit_conflict）",
+        ),
+    },
 )
 class SelfAssessmentUploadApi(_FileApi):
     parser_classes = [MultiPartParser, JSONParser]  # JSON: no file, told so (400)
@@ -67,7 +81,10 @@ class SelfAssessmentUploadApi(_FileApi):
         try:
             _application, saved = forms.upload_file(request.user, pk, request.FILES.get("sheet"))
         except SheetProblems as exc:
-            return Response({"problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
-        except (WorkflowError, EditConflict) as exc:
-            return Response({"problems": [str(exc)]}, status=status.HTTP_409_CONFLICT)
+            return _problems(exc.problems, "invalid", status.HTTP_400_BAD_REQUEST)
+        except EditConflict as exc:
+            return _problems([str(exc)], "edit_conflict", status.HTTP_409_CONFLICT)
+        except WorkflowError as exc:
+            code = "deadline_passed" if isinstance(exc, DeadlinePassed) else "workflow"
+            return _problems([str(exc)], code, status.HTTP_409_CONFLICT)
         return Response({"saved": saved})

@@ -32,6 +32,14 @@ class ErrorOut(serializers.Serializer):
     )
 
 
+class SheetProblemsOut(ErrorOut):
+    """A refused 自评表 upload: ``detail`` is the first problem, ``problems`` lists them all."""
+
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="每一处问题（中文）：文件本身的问题，或按行、列列出的单元格问题"
+    )
+
+
 def _conflict(name: str, current: serializers.Serializer) -> type[serializers.Serializer]:
     fields: dict[str, Any] = {
         "detail": serializers.CharField(),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 from zipfile import BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from campuseval.campaigns.rules import WorkflowError
 from campuseval.campaigns.services.scores import parse_score
 from campuseval.engine import Rubric
+from campuseval.evidence.checks import XLSX, UploadRefused, check_file, human_size
 from campuseval.exporting import print_as_official_sheet, safe_cell, score_number, workbook_bytes
 from campuseval.zipcheck import limit_text, too_large_unpacked
 
@@ -75,6 +76,37 @@ class SheetProblems(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+UNREADABLE = "无法读取该文件：请上传从本平台下载的自评表（.xlsx）"
+
+
+def _too_big() -> str:
+    return f"文件超过 {human_size(MAX_BYTES)}，不像是自评表"
+
+
+def _bomb() -> str:
+    return f"文件解压后超过 {limit_text()}，不像是自评表：请上传从本平台下载的自评表"
+
+
+def check_upload(upload: IO[bytes], name: str, size: int) -> None:
+    """The uploaded file by the rule of every door (``evidence.checks.check_file``: name, size,
+    real type, disguise, zip bomb), an .xlsx within MAX_BYTES; SheetProblems with this door's
+    advice otherwise. A file not named .xlsx is told so, whatever else is wrong with it."""
+    try:
+        check_file(upload, name, size, types=(XLSX,), limit=MAX_BYTES)
+    except UploadRefused as refused:
+        if refused.reason == "size":
+            message = _too_big()
+        elif refused.reason != "name" and not name.lower().endswith(".xlsx"):
+            message = f"“{name}”不是 .xlsx 文件：请上传从本平台下载的自评表"
+        elif refused.reason in ("type", "empty"):
+            message = UNREADABLE
+        elif refused.reason == "bomb":
+            message = _bomb()
+        else:
+            message = str(refused)
+        raise SheetProblems([message]) from refused
 
 
 def fill_sheet_xlsx(sheet: FillSheet) -> bytes:
@@ -132,15 +164,15 @@ def read_fill_sheet(data: bytes, rubric: Rubric) -> list[Filled]:
     """Every indicator of the uploaded sheet, checked against the rubric; raise SheetProblems
     naming each bad cell (row and column), so that nothing is saved unless the whole sheet is valid."""
     if len(data) > MAX_BYTES:
-        raise SheetProblems([f"文件超过 {MAX_BYTES // 1024 // 1024} MB，不像是自评表"])
-    unreadable = SheetProblems(["无法读取该文件：请上传从本平台下载的自评表（.xlsx）"])
+        raise SheetProblems([_too_big()])
+    unreadable = SheetProblems([UNREADABLE])
     try:
         with ZipFile(BytesIO(data)) as archive:
             bomb = too_large_unpacked(archive)
     except (BadZipFile, OSError, ValueError) as exc:
         raise unreadable from exc
     if bomb:
-        raise SheetProblems([f"文件解压后超过 {limit_text()}，不像是自评表：请上传从本平台下载的自评表"])
+        raise SheetProblems([_bomb()])
     try:
         wb = load_workbook(BytesIO(data), data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as exc:

@@ -145,10 +145,8 @@ def upload_file(user: AnyUser, pk: int, upload: Any) -> tuple[Application, int]:
     application = access.application_for_school(user, pk)
     if upload is None:
         raise roundtrip.SheetProblems(["请选择要上传的自评表文件（.xlsx）"])
-    if not str(upload.name).lower().endswith(".xlsx"):
-        raise roundtrip.SheetProblems([f"“{upload.name}”不是 .xlsx 文件：请上传从本平台下载的自评表"])
-    if upload.size > roundtrip.MAX_BYTES:
-        raise roundtrip.SheetProblems([f"文件超过 {roundtrip.MAX_BYTES // 1024 // 1024} MB，不像是自评表"])
+    roundtrip.check_upload(upload, str(upload.name or ""), upload.size or 0)
+    upload.seek(0)
     return application, services.self_assessment_upload(by=user, application=application, data=upload.read())
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from campuseval.accounts.models import User
 from campuseval.audit.context import SYSTEM, Actor, acting_as
 from campuseval.audit.services import audit_append, audit_log, entry_for
+from campuseval.evidence.storing import store
 from campuseval.regions.services import ImportCounts
 
 from . import sealed
@@ -34,13 +35,21 @@ logger = logging.getLogger(__name__)
 def import_job_create(
     *, kind: str, upload: UploadedFile, by: User, ip: str | None = None
 ) -> ImportJob:
-    """Store the upload under a generated name and queue its job once this transaction commits."""
+    """Store the upload under a generated name and queue its job once this transaction commits.
+
+    A storage that fails (disk full) leaves no part of the file and no job: StorageFailed, an
+    UploadRefused whose message the page shows."""
     from .tasks import import_run  # the task module imports this one
 
     job = ImportJob(kind=kind, created_by=by, created_ip=ip, original_name=(upload.name or "")[-200:])
-    job.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
-    job.full_clean()
-    job.save()
+    upload.seek(0)
+    job.file.name = store(job.file, f"{uuid.uuid4().hex}.xlsx", upload)
+    try:
+        job.full_clean()
+        job.save()
+    except BaseException:
+        job.file.delete(save=False)
+        raise
     transaction.on_commit(lambda: import_run.enqueue(job.pk))
     return job
 

@@ -20,9 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campuseval.accounts.scope import get_in_scope
 from campuseval.audit.context import client_ip
+from campuseval.evidence.checks import UploadRefused, check_name
+from campuseval.evidence.uploads import reads_uploads
 from campuseval.exporting import XLSX, attachment
 
-from .forms import UploadForm
+from . import xlsx
+from .forms import UploadForm, too_big
 from .kinds import KINDS, Kind
 from .kinds.base import RowError
 from .models import ImportJob
@@ -57,16 +60,43 @@ def import_home(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/home.html", {"kinds": kinds, "jobs": jobs})
 
 
+def _refusal(request: HttpRequest) -> str:
+    """Why the workbook never reached the form: the server's disk, its size, or a name Django
+    dropped (only a path or control characters); "" when it did (or none was sent)."""
+    if request.upload_failed:  # type: ignore[attr-defined]
+        return str(request.upload_failed)  # type: ignore[attr-defined]
+    if request.upload_too_big:  # type: ignore[attr-defined]
+        return too_big(request.upload_too_big)  # type: ignore[attr-defined]
+    for sent, kept in request.upload_names:  # type: ignore[attr-defined]
+        if not kept:
+            try:
+                check_name(sent)
+            except UploadRefused as refused:
+                return str(refused)
+            return "无法识别文件名，请重命名后再上传"
+    return ""
+
+
 @login_required
+@reads_uploads(limit=lambda: xlsx.MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(request, kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = import_job_create(
-            kind=spec.key, upload=form.cleaned_data["file"], by=request.user, ip=client_ip(request)  # type: ignore[arg-type]
+    form = UploadForm()
+    if request.method == "POST":
+        sent: list[str] = request.upload_sent.get("file", [])  # type: ignore[attr-defined]
+        form = UploadForm(
+            request.POST, request.FILES, sent_name=sent[-1] if sent else "", refusal=_refusal(request)
         )
-        return redirect("imports:job", pk=job.pk)
+        if form.is_valid():
+            try:
+                job = import_job_create(
+                    kind=spec.key, upload=form.cleaned_data["file"], by=request.user, ip=client_ip(request)  # type: ignore[arg-type]
+                )
+            except UploadRefused as refused:  # the storage failed (disk full): nothing kept
+                form.add_error("file", str(refused))
+            else:
+                return redirect("imports:job", pk=job.pk)
     jobs = jobs_for(request.user).filter(kind=spec.key)[:10]
     return render(request, "imports/upload.html", {"kind": spec, "form": form, "jobs": jobs})
 

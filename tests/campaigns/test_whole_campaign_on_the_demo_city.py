@@ -22,8 +22,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from django.test import override_settings
-from django.test import Client
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from campuseval.accounts.models import User

@@ -330,14 +330,6 @@ def test_the_import_door_refuses_a_file_past_the_limit(admin, media, monkeypatch
     assert not ImportJob.objects.exists() and stored_files(media) == []
 
 
-SENT_NAMES_LOST = pytest.mark.xfail(
-    strict=True,
-    reason="imports.views.import_upload lets Django clean the name first (path and control characters "
-    "dropped silently, the file kept as passwd.xlsx); wrapped in evidence.uploads.reads_uploads and "
-    "given the sent name, the form would refuse it as the evidence does",
-)
-
-
 # case -> (name as sent, what the message must say)
 IMPORT_NAMES = {
     "drive-relative": ("C:学校.xlsx", "不允许的字符"),
@@ -346,20 +338,11 @@ IMPORT_NAMES = {
     "absolute-path": ("/etc/学校.xlsx", "含有路径"),
     "nul": ("学校\x00.xlsx", "控制字符"),
     "right-to-left-override": ("学校\u202excod.xlsx", "控制字符"),
+    "only-dots": ("..", "含有路径"),  # a name Django drops, and the file with it
 }
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "drive-relative",
-        "reserved",
-        *(
-            pytest.param(c, marks=SENT_NAMES_LOST)
-            for c in ("dot-dot-slash", "absolute-path", "nul", "right-to-left-override")
-        ),
-    ],
-)
+@pytest.mark.parametrize("case", list(IMPORT_NAMES))
 def test_the_import_door_refuses_a_name_with_a_path_or_control_characters(admin, media, case):
     name, message = IMPORT_NAMES[case]
 
@@ -449,11 +432,6 @@ def map_post(client, cast, name: str, data: bytes) -> str:
     return html.unescape(response.content.decode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analytics.forms.RegionMapForm shows Python's own error text (\"'utf-8' codec can't decode…\", "
-    "\"Expecting value…\") after its Chinese sentence",
-)
 @pytest.mark.parametrize("case", list(MAP_CONTENT))
 def test_the_map_door_refuses_what_is_not_geojson_in_chinese(client, cast, case):
     from campuseval.analytics.models import RegionMap
@@ -585,13 +563,22 @@ def test_a_full_temporary_folder_while_the_upload_arrives_is_told_too(
     assert server_log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imports.services.import_job_create saves with job.file.save: a full disk is a 500 and leaves "
-    "the part written; evidence.storing.store removes it and raises StorageFailed, which the form "
-    "can show",
-)
 def test_a_full_disk_while_importing_is_told_and_keeps_nothing(admin, media, full_disk):
+    error = import_error(post(admin, import_url(), "file", [("学校.xlsx", xlsx_bytes())], htmx=False))
+
+    assert FULL in error
+    assert not ImportJob.objects.exists() and stored_files(media) == []
+
+
+def test_a_full_temporary_folder_while_an_import_arrives_is_told_too(admin, media, settings, monkeypatch):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    def full(self, raw_data, start):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", full)
+
     error = import_error(post(admin, import_url(), "file", [("学校.xlsx", xlsx_bytes())], htmx=False))
 
     assert FULL in error

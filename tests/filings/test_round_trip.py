@@ -186,6 +186,33 @@ def test_the_api_takes_the_same_sheet(client, cast, draft):
     assert bad.status_code == 400 and "不是 .xlsx 文件" in bad.json()["problems"][0]
 
 
+def test_the_api_answers_a_refused_sheet_with_the_one_error_body_and_every_problem(client, cast, draft):
+    """``detail`` (the first problem) and ``code`` as every API error, ``problems`` besides."""
+    client.force_login(cast.school_user_a)
+    first, second = TAIZHOU.indicators[0], TAIZHOU.indicators[1]
+    blank = download(client, draft)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("api:self_assessment_upload", kwargs={"pk": draft.pk})
+    body = fill(blank, {first.code: {"D": "满分"}, second.code: {"D": "很多"}})
+    bad = client.post(url, {"sheet": SimpleUploadedFile("s.xlsx", body)}).json()
+    assert bad["code"] == "invalid" and len(bad["problems"]) == 2 and bad["detail"] == bad["problems"][0]
+    assert "“满分”不是数字" in bad["detail"]
+
+    s.self_score_save(by=cast.school_user_a, application=draft, code=first.code, score=0, expected_version=0)
+    conflict = client.post(url, {"sheet": SimpleUploadedFile("s.xlsx", fill(blank, {first.code: {"D": 1}}))})
+    assert conflict.status_code == 409
+    assert conflict.json()["code"] == "edit_conflict" and "已在另一个窗口或由他人修改" in conflict.json()["detail"]
+
+
+def test_the_sheet_is_judged_by_the_rule_of_every_upload_door(client, cast, draft):
+    """The name as well as the content (``evidence.checks.check_file``): a reserved name is refused."""
+    client.force_login(cast.school_user_a)
+    response = upload(client, draft, download(client, draft), name="CON.xlsx")
+    assert response.status_code == 400 and "系统保留名称" in response.content.decode()
+    assert not IndicatorScore.objects.filter(application=draft).exists()
+
+
 def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_read():
     from tests.zipbomb import zip_bomb
 

@@ -105,7 +105,7 @@ def test_a_year_without_campaigns_is_refused_in_the_api_and_named_on_the_page(cl
     client.force_login(world.cast.city_admin)
 
     response = client.get(reverse("api:region_report", args=[world.cast.city.code]), {"year": 1999})
-    assert response.status_code == 400 and "year" in response.json()
+    assert response.status_code == 400 and "year" in response.json()["errors"]
     assert "没有该年度的年度创建" in page(client, world.cast.city_admin, world.cast.city.code, year=1999)
 
 
