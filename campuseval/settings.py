@@ -389,3 +389,6 @@ if AUDIT_SYSLOG:
     LOGGING["loggers"] = {
         "campuseval.audit.trail": {"handlers": ["audit_syslog"], "level": "INFO", "propagate": False},
     }
+else:
+    # No copy without syslog: the records (names, phone numbers) stay out of the server's log.
+    LOGGING["loggers"] = {"campuseval.audit.trail": {"handlers": [], "level": "WARNING", "propagate": False}}
