@@ -1,6 +1,8 @@
 """``/healthz``: what a load balancer or a monitor asks of each app server. It answers 200 when
 the database answers a query and the file storage (the local folder or the object store)
-answers a lookup, else 503 naming which failed; it says nothing else and needs no log-in.
+answers a lookup, else 503 naming which failed; it says nothing else and needs no log-in. It
+asks the database afresh each time (a failed check drops the connection at the end of the
+request), so it says ok again as soon as the database is back.
 
 ``/ping``: the bare endpoint of the stack, for the benchmarks and the load test to measure a page
 against (issue 12): the same middleware, the same session and log-in check, and nothing else.
@@ -17,6 +19,8 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from campuseval.busy_middleware import trouble
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +46,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         try:
             check()
             answers[name] = "ok"
-        except Exception:  # any failure is the answer; the trace goes to the log
-            log.exception("health check %s failed", name)
+        except Exception as exc:  # any failure is the answer; the trace goes to the log
+            if trouble(exc):  # a database away: one line per probe, not a trace
+                log.warning("health check %s failed: %s", name, exc)
+            else:
+                log.exception("health check %s failed", name)
             answers[name] = "failed"
     healthy = all(a == "ok" for a in answers.values())
     return JsonResponse({"status": "ok" if healthy else "failed", **answers}, status=200 if healthy else 503)

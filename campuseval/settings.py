@@ -126,6 +126,11 @@ DATABASES = {
 # The test suite runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL names one.
 if os.environ.get("TEST_DATABASE_URL") and os.environ.get("CAMPUSEVAL_TESTING"):
     DATABASES["default"] = dj_database_url.parse(os.environ["TEST_DATABASE_URL"])
+# A connection broken while idle is replaced before the request, not found by it; a database
+# that drops packets rather than refusing answers in 5 seconds, not a TCP timeout (a 503 then).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # A streaming replica for the dashboards' reads (campuseval/dbrouter.py); writes stay on default.
 DATABASE_ROUTERS = ["campuseval.dbrouter.ReplicaRouter"]
 if os.environ.get("DATABASE_REPLICA_URL"):

@@ -156,7 +156,10 @@ def fresh_postgres(tmp_path):
     try:
         admin = psycopg.connect(dbname="postgres", autocommit=True, **params)
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {params['host']}:{params['port']} ({exc}): restores across engines not run")
+        reason = f"PostgreSQL is not reachable at {params['host']}:{params['port']} ({exc}): restores across engines not run"
+        if os.environ.get("CAMPUSEVAL_REQUIRE_POSTGRES"):
+            pytest.fail(f"{reason} (CAMPUSEVAL_REQUIRE_POSTGRES=1 requires it)")
+        pytest.skip(reason)
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')
     password = f":{params['password']}" if params["password"] else ""
