@@ -9,7 +9,9 @@ class ExportJobsConfig(AppConfig):
         # The worker removes the expired exports' files once a minute.
         from campuseval.imports import worker
 
-        from .services import exports_purge
+        from .services import export_job_abandoned, exports_purge
 
         if exports_purge not in worker.HOUSEKEEPING:
             worker.HOUSEKEEPING.append(exports_purge)
+        # A job whose worker stopped while it ran is marked failed, not left 正在生成.
+        worker.ABANDONED["campuseval.exportjobs.tasks.export_run"] = export_job_abandoned

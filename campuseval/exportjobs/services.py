@@ -97,6 +97,18 @@ def export_job_run(*, job_id: int) -> ExportJob:
     return job
 
 
+def export_job_abandoned(job_id: int) -> None:
+    """A job whose worker stopped while it ran (the worker's ``ABANDONED``): marked failed with
+    what to do, never left 正在生成; its zip was never kept (the file is saved only at the end)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in ExportJob.FINISHED:
+            return
+        job.status, job.finished_at = ExportJob.Status.FAILED, timezone.now()
+        job.error = "导出中途中断：后台任务进程意外停止（例如服务器重启）或与数据库的连接中断。请重新导出；如果再次中断，请联系平台管理员。"
+        job.save(update_fields=["status", "error", "finished_at"])
+
+
 def exports_purge(*, now: dt.datetime | None = None) -> int:
     """Remove the files of the exports whose time is up; how many were removed."""
     now = now or timezone.now()

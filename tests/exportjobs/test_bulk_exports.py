@@ -198,3 +198,27 @@ def test_a_failed_housekeeping_round_does_not_stop_the_worker(monkeypatch, caplo
     monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's own connection
     worker.work(lambda: True, once=True)  # returns: no task waits
     assert "housekeeping broken failed" in caplog.text
+
+
+def test_an_export_whose_worker_stopped_is_marked_failed_and_says_to_export_again(client, cast, campaign, published):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from campuseval.imports import worker
+
+    job = ExportJob.objects.create(kind="certificates", campaign=campaign, created_by=cast.city_admin,
+                                   status="running", total=40, done=10)
+    stopped = f"{worker.socket.gethostname()}:{worker._boot()}:{2**22 + 12345}:abcdefgh"  # no such process
+    now = timezone.now()
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING, enqueued_at=now, started_at=now, run_after=now, backend_name="default",
+        task_path="campuseval.exportjobs.tasks.export_run", args_kwargs={"args": [job.pk], "kwargs": {}},
+        worker_ids=[stopped], exception_class_path="", traceback="",
+    )
+
+    assert worker.abandoned_tasks_fail() == 1
+
+    job.refresh_from_db()
+    assert job.status == "failed" and "请重新导出" in job.error
+    client.force_login(cast.city_admin)
+    assert "请重新导出" in client.get(reverse("exportjobs:job", args=[job.pk])).content.decode()
