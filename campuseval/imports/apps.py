@@ -10,7 +10,9 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         # The worker removes expired initial passwords and uploaded workbooks once a minute.
         from . import worker
-        from .services import imports_purge
+        from .services import import_job_abandoned, imports_purge
 
         if imports_purge not in worker.HOUSEKEEPING:
             worker.HOUSEKEEPING.append(imports_purge)
+        # A job whose worker stopped while it ran is marked failed with what to do.
+        worker.ABANDONED["campuseval.imports.tasks.import_run"] = import_job_abandoned

@@ -190,6 +190,30 @@ def import_job_take_passwords(*, job: ImportJob) -> dict[str, str]:
     return passwords
 
 
+def import_job_abandoned(job_id: int) -> None:
+    """A job whose worker stopped while it ran (the worker's ``ABANDONED``): marked failed,
+    saying what was written and to import the same file again."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    if job.status == ImportJob.Status.IMPORTING:
+        message = (
+            "导入中途中断：后台任务进程意外停止（例如服务器重启）或与数据库的连接中断，文件中的数据已写入一部分"
+            f"（至少 {job.processed_rows} 行）。请把同一文件重新导入：已写入的行会被更新，不会重复；"
+            "如果再次中断，请联系平台管理员。"
+        )
+        if job.kind == ImportJob.Kind.ACCOUNTS:
+            message += "本次已新建的账号的初始密码未能保存，重新导入后这些账号显示为“未变化”，请为它们重置密码。"
+    else:
+        message = (
+            "导入未完成：后台任务进程意外停止（例如服务器重启）或与数据库的连接中断，当时尚未写入任何数据。"
+            "请把同一文件重新导入。"
+        )
+    job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
+    job.errors = [{"row": 0, "column": "", "header": "", "message": message}]
+    job.save(update_fields=["status", "errors", "finished_at"])
+
+
 # --- keeping personal data no longer than needed ----------------------------------------------
 
 

@@ -33,8 +33,6 @@ from django_tasks_db.models import DBTaskResult
 
 from campuseval.busy_middleware import trouble
 
-from .models import ImportJob
-
 log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = 60.0  # seconds between two rounds of the apps' housekeeping
 OUTAGE_WAIT = 2.0  # seconds between two tries while the database is away
@@ -89,30 +87,9 @@ def _gone(worker: str) -> bool:
 # --- what becomes of a task a worker left running -------------------------------------------
 
 
-def _import_abandoned(job_id: int) -> None:
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return
-    if job.status == ImportJob.Status.IMPORTING:
-        message = (
-            "导入中途中断：后台任务进程意外停止（例如服务器重启）或与数据库的连接中断，文件中的数据已写入一部分"
-            f"（至少 {job.processed_rows} 行）。请把同一文件重新导入：已写入的行会被更新，不会重复；"
-            "如果再次中断，请联系平台管理员。"
-        )
-        if job.kind == ImportJob.Kind.ACCOUNTS:
-            message += "本次已新建的账号的初始密码未能保存，重新导入后这些账号显示为“未变化”，请为它们重置密码。"
-    else:
-        message = (
-            "导入未完成：后台任务进程意外停止（例如服务器重启）或与数据库的连接中断，当时尚未写入任何数据。"
-            "请把同一文件重新导入。"
-        )
-    job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
-    job.errors = [{"row": 0, "column": "", "header": "", "message": message}]
-    job.save(update_fields=["status", "errors", "finished_at"])
-
-
 # task path -> what its app does when a stopped worker left the task running (its arguments)
-ABANDONED: dict[str, Callable[..., None]] = {"campuseval.imports.tasks.import_run": _import_abandoned}
+# (each app registers its own in its AppConfig.ready: imports, exportjobs)
+ABANDONED: dict[str, Callable[..., None]] = {}
 
 
 def abandoned_tasks_fail() -> int:
