@@ -21,7 +21,13 @@ from typing import IO
 
 from django.conf import settings
 
-from campuseval.zipcheck import also_a_zip, limit_text, too_large_unpacked
+from campuseval.zipcheck import (
+    MAX_MEMBERS,
+    also_a_zip,
+    limit_text,
+    too_large_unpacked,
+    too_many_members,
+)
 
 MAX_NAME_LENGTH = 200
 MB = 1024 * 1024
@@ -31,7 +37,7 @@ HEAD = 64  # bytes read to recognise a type
 class UploadRefused(Exception):
     """An upload the rules do not accept; the message says why, naming the file.
 
-    ``reason`` names the rule: name, size, empty, type, extension, bomb, macro, polyglot, markup."""
+    ``reason`` names the rule: name, size, empty, type, extension, bomb, members, macro, polyglot, markup."""
 
     def __init__(self, message: str, reason: str = "") -> None:
         super().__init__(message)
@@ -239,6 +245,12 @@ def check_file(
         raise UploadRefused(f"文件太大：“{name}”为 {human_size(size)}，超过单个文件的上限 {human_size(limit)}", "size")
     if size == 0:
         raise UploadRefused(f"文件“{name}”是空文件", "empty")
+    if too_many_members(stream):  # before any zip reader parses its directory
+        raise UploadRefused(
+            f"文件“{name}”是含有 {MAX_MEMBERS} 个以上成员的压缩文件，可能是恶意构造的，不能上传；"
+            "如是 Office 文档，请用 Office 或 WPS 另存后再上传",
+            "members",
+        )
     kind = sniff(stream, name)
     if kind is None or kind not in types:
         raise UploadRefused(f"文件“{name}”的内容不是{accepted}；系统按文件内容判断类型，改扩展名无效", "type")

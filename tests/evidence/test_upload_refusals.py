@@ -88,12 +88,23 @@ def plain_zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def many_members_zip() -> bytes:
+    """A zip of 12,000 empty members (about 1.3 MB): opening its directory alone is the cost."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", b"<Types/>")
+        for i in range(12_000):
+            z.writestr(f"word/media/{i}.bin", b"")
+    return out.getvalue()
+
+
 INSTALLER_ZIP = small_zip({"setup.exe": EXE})
 # Built on first use (about 0.7 s each, then kept): 300 KB on disk, 310 MB unpacked.
 BOMBS = {
     "zip-bomb-docx": lambda: zip_bomb("docx"),
     "zip-bomb-xlsx": lambda: zip_bomb("xlsx"),
     "zip-bomb-zip": plain_zip_bomb,
+    "zip-of-many-members": many_members_zip,
 }
 BOMB = b""  # stands for the case's bomb in the tables below
 
@@ -117,6 +128,7 @@ BAD_CONTENT: dict[str, tuple[str, bytes, str]] = {
     "zip-bomb-docx": ("制度汇编.docx", BOMB, "解压后超过 300 MB"),
     "zip-bomb-xlsx": ("台账.xlsx", BOMB, "解压后超过 300 MB"),
     "zip-bomb-zip": ("材料.zip", BOMB, "解压后超过 300 MB"),
+    "zip-of-many-members": ("制度汇编.docx", BOMB, "10000 个以上成员"),
     "empty": ("空白.pdf", b"", "是空文件"),
 }
 
@@ -304,6 +316,7 @@ IMPORT_CONTENT = {
     "zip-bomb-xlsx": ("学校.xlsx", BOMB, "文件解压后过大，不能导入"),
     "zip-bomb-docx": ("学校.docx", BOMB, "文件解压后过大，不能导入"),
     "zip-bomb-zip": ("学校.zip", BOMB, "文件解压后过大，不能导入"),
+    "zip-of-many-members": ("学校.xlsx", BOMB, "10000 个以上成员"),
     "empty": ("学校.xlsx", b"", "是空文件"),
 }
 
