@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from campuseval.regions.models import Department, Region, School
 
 from . import two_factor
 from .models import ROLE_PLACE, Role, User
+from .passwords import PasswordHistoryValidator
 
 
 class LoginForm(forms.Form):
@@ -19,18 +20,22 @@ class LoginForm(forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
-class TokenForm(forms.Form):
-    token = forms.RegexField(
-        label="动态验证码",
+def totp_field(label: str = "动态验证码") -> forms.RegexField:
+    """The authenticator's 6 digits."""
+    return forms.RegexField(
+        label=label,
         regex=r"^\d{6}$",
         error_messages={"invalid": "请输入身份验证器上的 6 位数字"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
 
+class TokenForm(forms.Form):
+    token = totp_field()
+
+
 def _second_factor(value: str) -> None:
-    text = value.strip().replace(" ", "")
-    if re.fullmatch(r"\d{6}", text) or two_factor.looks_like_code(text):
+    if two_factor.is_totp(value) or two_factor.looks_like_code(value):
         return
     raise forms.ValidationError("请输入身份验证器上的 6 位数字，或一个恢复码（如 7KQ2-M9XD）")
 
@@ -45,10 +50,6 @@ def second_factor_field(label: str = "动态验证码或恢复码", **kwargs: An
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
         **kwargs,
     )
-
-
-def is_totp(value: str) -> bool:
-    return bool(re.fullmatch(r"\d{6}", value.strip().replace(" ", "")))
 
 
 class SecondFactorForm(forms.Form):
@@ -79,7 +80,12 @@ class PasswordChangeForm(forms.Form):
     new_password1 = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput,
-        help_text=password_validation.password_validators_help_text_html(),
+        # The history rule is checked by the service (each earlier password is a slow hash).
+        help_text=format_html(
+            "{}<ul><li>{}</li></ul>",
+            password_validation.password_validators_help_text_html(),
+            PasswordHistoryValidator().get_help_text(),
+        ),
     )
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
 
@@ -264,12 +270,7 @@ class TwoFactorSetupForm(ConfirmPasswordForm):
     ``proof`` when binding needs more: ``current`` (an authenticator is bound: its code or a
     recovery code) or ``enrolment`` (two-factor is required and none is bound: an enrolment code)."""
 
-    token = forms.RegexField(
-        label="新身份验证器上的动态验证码",
-        regex=r"^\d{6}$",
-        error_messages={"invalid": "请输入身份验证器上的 6 位数字"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    token = totp_field("新身份验证器上的动态验证码")
 
     def __init__(self, user: User, proof: str | None, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)

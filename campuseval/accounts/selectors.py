@@ -45,8 +45,7 @@ def two_factor_on(user: User) -> bool:
 
 def own_tokens(user: User) -> QuerySet[ApiToken]:
     """The account's live API tokens, newest first: nobody else's are ever listed or revoked."""
-    now = timezone.now()
-    return ApiToken.objects.filter(user=user, expires_at__gt=now, last_used_at__gt=now - tokens.idle_limit())
+    return ApiToken.objects.filter(tokens.live_q(), user=user)
 
 
 def own_token(user: User, pk: int) -> ApiToken:

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -46,6 +47,12 @@ def ends_at(token: ApiToken) -> dt.datetime:
 
 def is_live(token: ApiToken, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) < ends_at(token)
+
+
+def live_q(now: dt.datetime | None = None) -> Q:
+    """``is_live`` as a filter: the tokens neither past their lifetime nor idle too long."""
+    now = now or timezone.now()
+    return Q(expires_at__gt=now, last_used_at__gt=now - idle_limit())
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -44,6 +44,11 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\-]", "", text).upper()
 
 
+def is_totp(text: str) -> bool:
+    """An authenticator's 6 digits (spaces allowed, as some apps show ``123 456``)."""
+    return bool(re.fullmatch(r"\d{6}", text.strip().replace(" ", "")))
+
+
 def looks_like_code(text: str) -> bool:
     return bool(CODE.match(text.strip().upper().replace(" ", "")))
 

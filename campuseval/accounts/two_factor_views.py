@@ -25,7 +25,6 @@ from .forms import (
     SecondFactorForm,
     TokenForm,
     TwoFactorSetupForm,
-    is_totp,
 )
 from .models import User
 from .views import (
@@ -72,7 +71,7 @@ def login_token_view(request: HttpRequest) -> HttpResponse:
 def _second_factor_ok(user: User, device: TOTPDevice, value: str) -> tuple[bool, int | None]:
     """Whether ``value`` is the authenticator's code or one of the recovery codes (used up);
     with the number of recovery codes left when it was one."""
-    if is_totp(value):
+    if two_factor.is_totp(value):
         return bool(device.verify_token(value.replace(" ", ""))), None
     left = services.recovery_code_use(user=user, code=value)
     return left is not None, left

@@ -29,12 +29,8 @@ def token_issue(*, user: User, ip: str | None, name: str = "") -> tuple[ApiToken
     """
     now = timezone.now()
     User.objects.select_for_update().filter(pk=user.pk).first()  # one issue at a time per account
-    live = 0
-    for token in ApiToken.objects.filter(user=user):
-        if tokens.is_live(token, now):
-            live += 1
-        else:
-            token.delete()
+    ApiToken.objects.filter(user=user).exclude(tokens.live_q(now)).delete()
+    live = ApiToken.objects.filter(user=user).count()
     if live >= settings.API_TOKENS_PER_USER:
         raise ValidationError(
             f"该账号已有 {live} 个有效令牌（最多 {settings.API_TOKENS_PER_USER} 个）："

@@ -104,3 +104,11 @@ def test_the_password_page_names_a_reused_password(client, cast):
     assert "不能与最近 5 次用过的密码相同" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW[0])
+
+
+def test_the_password_page_states_the_history_rule(client, cast):
+    client.force_login(cast.school_user_a)
+
+    html = client.get("/accounts/password/").content.decode()
+
+    assert "不能与最近 5 次用过的密码相同" in html and "&lt;ul&gt;" not in html

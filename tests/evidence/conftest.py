@@ -6,6 +6,7 @@ import io
 import struct
 import zipfile
 import zlib
+from urllib.parse import quote
 
 import pytest
 
@@ -67,16 +68,21 @@ def application(campaign, cast):  # noqa: F811
     )
 
 
-def multipart(files: list[tuple[str, bytes]], **fields: str) -> tuple[bytes, str]:
-    """A multipart body written by hand, so that a file name goes out exactly as given."""
+def multipart(files: list[tuple[str, bytes]], field: str = "file", **fields: str) -> tuple[bytes, str]:
+    """A multipart body written by hand, so that a file name goes out exactly as given (RFC 5987
+    ``filename*`` for one a header cannot carry plainly: control characters, quotes)."""
     boundary = "ce-test-boundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
         for k, v in fields.items()
     ]
     for name, data in files:
+        if name.isprintable() and '"' not in name:
+            disposition = f'filename="{name}"'
+        else:
+            disposition = f"filename*=UTF-8''{quote(name, safe='')}"
         head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; {disposition}\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         )
         parts.append(head.encode() + data + b"\r\n")

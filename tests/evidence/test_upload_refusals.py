@@ -26,7 +26,6 @@ import struct
 import zipfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
@@ -41,7 +40,7 @@ from campuseval.evidence.models import EvidenceItem, EvidenceLink
 from campuseval.imports.models import ImportJob
 from tests.zipbomb import XLSX_TYPES, zip_bomb
 
-from .conftest import PDF, docx_bytes, png_bytes
+from .conftest import PDF, docx_bytes, multipart, png_bytes
 
 CODE = "1.1.1"
 
@@ -152,29 +151,8 @@ BAD_NAMES: dict[str, tuple[str, str]] = {
 # --- requests ---------------------------------------------------------------------------------
 
 
-def multipart(field: str, files: list[tuple[str, bytes]], **fields: str) -> tuple[bytes, str]:
-    """A multipart body written by hand: each name goes out exactly as given (RFC 5987
-    ``filename*`` for one a header cannot carry plainly: control characters, quotes)."""
-    boundary = "ce-refusal-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
-    ]
-    for name, data in files:
-        if name.isprintable() and '"' not in name:
-            disposition = f'filename="{name}"'
-        else:
-            disposition = f"filename*=UTF-8''{quote(name, safe='')}"
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; {disposition}\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        )
-        parts.append(head.encode() + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def post(client, url: str, field: str, files: list[tuple[str, bytes]], htmx: bool = True, **fields: str):
-    body, content_type = multipart(field, files, **fields)
+    body, content_type = multipart(files, field=field, **fields)
     extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.generic("POST", url, body, content_type=content_type, **extra)
 
